@@ -1,0 +1,83 @@
+package io.socketleak.agent;
+
+import io.socketleak.agent.config.Options;
+import io.socketleak.agent.instrument.HookStatus;
+import io.socketleak.agent.instrument.Instrumenter;
+import io.socketleak.agent.instrument.TrackingSink;
+import io.socketleak.agent.jmx.SocketLeakDetector;
+import io.socketleak.agent.report.AgentLog;
+import io.socketleak.agent.report.LeakWarnings;
+import io.socketleak.agent.report.Report;
+import io.socketleak.agent.report.Reporter;
+import io.socketleak.agent.tracking.Tracker;
+import io.socketleak.agent.tracking.TrackerSettings;
+import io.socketleak.bootstrap.JdkSockets;
+import io.socketleak.bootstrap.SocketEvents;
+import java.lang.instrument.Instrumentation;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+
+/** Wires the agent together once the bridge is on the boot class path. Called by {@link AgentMain}. */
+public final class Installer {
+    static final String NAME = "socket-leak-agent";
+
+    private Installer() {
+    }
+
+    public static void install(Options options, Instrumentation inst, boolean attached) {
+        if (SocketEvents.installed()) {
+            System.err.println(NAME + ": already running in this JVM; nothing changed");
+            return;
+        }
+        // Byte Buddy then avoids sun.misc.Unsafe (JDK 24+ warns about it). The key is relocated with Byte Buddy.
+        System.setProperty("net.bytebuddy.safe", "true");
+        openJdkInternalsToBridge(inst);
+        AgentLog log = AgentLog.open(options.log());
+        Tracker tracker = new Tracker(
+                new TrackerSettings(options.exclude(), options.maxTracked(), options.closeWaitAfter()),
+                new LeakWarnings(log));
+        SocketEvents.install(new TrackingSink(tracker));
+        HookStatus hooks = Instrumenter.install(inst);
+        for (String missing : hooks.missing()) {
+            log.warn("hook not installed, some sockets may go unseen: " + missing);
+        }
+        String missingHandles = JdkSockets.missingHandles();
+        if (!missingHandles.isEmpty()) {
+            log.warn("cannot read " + missingHandles + " on this JDK: close kinds may be less precise");
+        }
+        if (Boolean.getBoolean("jdk.net.usePlainSocketImpl")) {
+            log.warn("-Djdk.net.usePlainSocketImpl is set: java.net.Socket is not tracked, only SocketChannel");
+        }
+        Reporter reporter = new Reporter(tracker, () -> health(hooks), options.portRange(), options.timeWait());
+        DetectorThread detector = new DetectorThread(tracker, reporter, options, log);
+        detector.start();
+        Runtime.getRuntime().addShutdownHook(new Thread(detector::atExit, NAME + "-exit"));
+        if (options.jmx()) {
+            SocketLeakDetector.register(reporter, hooks, log);
+        }
+        log.info((attached ? "attached" : "started") + ": tracking TCP sockets ("
+                + (hooks.allInstalled() ? "all " + hooks.describe().size() + " hooks installed" : "some hooks missing")
+                + "); summary every " + (options.interval().isZero() ? "never" : io.socketleak.agent.config.Durations
+                .format(options.interval()))
+                + (options.report() == null ? "" : ", JSON report to " + options.report()));
+    }
+
+    static Report.Health health(HookStatus hooks) {
+        Throwable first = SocketEvents.firstFailure();
+        return new Report.Health(List.copyOf(hooks.missing()), SocketEvents.failures(),
+                first == null ? null : first.toString());
+    }
+
+    /**
+     * Lets the bridge read socket internals ({@code sun.nio.ch}, {@code java.net}) and lets
+     * {@code java.base} call the bridge. Only the boot loader's unnamed module gains access: the
+     * application's own code sees no change.
+     */
+    private static void openJdkInternalsToBridge(Instrumentation inst) {
+        Module javaBase = Object.class.getModule();
+        Module bridge = SocketEvents.class.getModule();
+        inst.redefineModule(javaBase, Set.of(bridge), Map.of(),
+                Map.of("sun.nio.ch", Set.of(bridge), "java.net", Set.of(bridge)), Set.of(), Map.of());
+    }
+}

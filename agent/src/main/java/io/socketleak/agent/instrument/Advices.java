@@ -1,0 +1,92 @@
+package io.socketleak.agent.instrument;
+
+import io.socketleak.bootstrap.SocketEvents;
+import net.bytebuddy.asm.Advice;
+
+/**
+ * The advice inlined into JDK socket classes. Each one only hands {@code this} (or the accepted
+ * socket) to {@link SocketEvents}; all decisions are made in the agent. Inlined code may reference
+ * nothing but boot class path types, and {@code suppress} keeps any failure out of the host.
+ */
+final class Advices {
+    private Advices() {
+    }
+
+    /** Exit of a connect that returns normally only once connected. */
+    static final class Connected {
+        @Advice.OnMethodExit(onThrowable = Throwable.class, suppress = Throwable.class)
+        static void exit(@Advice.This Object self, @Advice.Thrown Throwable failure) {
+            if (failure == null) {
+                SocketEvents.connected(self);
+            }
+        }
+    }
+
+    /** Exit of {@code SocketChannel.connect}/{@code finishConnect}: {@code true} means connected. */
+    static final class ConnectedIfTrue {
+        @Advice.OnMethodExit(suppress = Throwable.class)
+        static void exit(@Advice.This Object self, @Advice.Return boolean connected) {
+            if (connected) {
+                SocketEvents.connected(self);
+            }
+        }
+    }
+
+    /** Exit of {@code NioSocketImpl.accept(SocketImpl)}: the argument is the accepted socket. */
+    static final class AcceptedIntoArgument {
+        @Advice.OnMethodExit(suppress = Throwable.class)
+        static void exit(@Advice.Argument(0) Object accepted) {
+            SocketEvents.accepted(accepted);
+        }
+    }
+
+    /** Exit of the constructor that wraps an accepted connection in a channel. */
+    static final class AcceptedChannel {
+        @Advice.OnMethodExit(suppress = Throwable.class)
+        static void exit(@Advice.This Object self) {
+            SocketEvents.accepted(self);
+        }
+    }
+
+    static final class Listening {
+        @Advice.OnMethodExit(suppress = Throwable.class)
+        static void exit(@Advice.This Object self) {
+            SocketEvents.listening(self);
+        }
+    }
+
+    static final class OutputShutdown {
+        @Advice.OnMethodExit(suppress = Throwable.class)
+        static void exit(@Advice.This Object self) {
+            SocketEvents.outputShutdown(self);
+        }
+    }
+
+    /** Entry of a close: the socket's state (linger, unread data, peer FIN) is still readable. */
+    static final class Closing {
+        @Advice.OnMethodEnter(suppress = Throwable.class)
+        static void enter(@Advice.This Object self) {
+            SocketEvents.closing(self);
+        }
+    }
+
+    /** Exit of a read returning an {@code int} count: -1 is end-of-stream. */
+    static final class ReadInt {
+        @Advice.OnMethodExit(suppress = Throwable.class)
+        static void exit(@Advice.This Object self, @Advice.Return int count) {
+            if (count < 0) {
+                SocketEvents.endOfStream(self);
+            }
+        }
+    }
+
+    /** Exit of a scattering read returning a {@code long} count: -1 is end-of-stream. */
+    static final class ReadLong {
+        @Advice.OnMethodExit(suppress = Throwable.class)
+        static void exit(@Advice.This Object self, @Advice.Return long count) {
+            if (count < 0) {
+                SocketEvents.endOfStream(self);
+            }
+        }
+    }
+}

@@ -1,0 +1,48 @@
+package io.socketleak.agent.instrument;
+
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+
+/** Whether each hook of {@link Hooks#ALL} found its method on the running JDK, and why not. */
+public final class HookStatus {
+    private final Map<Hook, String> problems = new ConcurrentHashMap<>();
+    private final Map<Hook, Boolean> installed = new ConcurrentHashMap<>();
+
+    void installed(Hook hook) {
+        installed.put(hook, Boolean.TRUE);
+        problems.remove(hook);
+    }
+
+    void failed(Hook hook, String problem) {
+        installed.remove(hook);
+        problems.put(hook, problem);
+    }
+
+    public boolean allInstalled() {
+        return missing().isEmpty();
+    }
+
+    /** One line per hook that did not take, with the reason. */
+    public List<String> missing() {
+        List<String> lines = new ArrayList<>();
+        for (Hook hook : Hooks.ALL) {
+            if (!installed.containsKey(hook)) {
+                lines.add(hook.describe() + ": " + problems.getOrDefault(hook, "class not instrumented"));
+            }
+        }
+        return lines;
+    }
+
+    /** Every hook with its state, for the report and for tests. */
+    public List<String> describe() {
+        List<String> lines = new ArrayList<>();
+        for (Hook hook : Hooks.ALL) {
+            String state = installed.containsKey(hook) ? "installed"
+                    : "MISSING (" + problems.getOrDefault(hook, "class not instrumented") + ")";
+            lines.add(hook.describe() + ": " + state);
+        }
+        return lines;
+    }
+}

@@ -1,0 +1,92 @@
+package io.socketleak.agent.instrument;
+
+import static net.bytebuddy.matcher.ElementMatchers.isConstructor;
+import static net.bytebuddy.matcher.ElementMatchers.isMethod;
+import static net.bytebuddy.matcher.ElementMatchers.named;
+import static net.bytebuddy.matcher.ElementMatchers.returns;
+import static net.bytebuddy.matcher.ElementMatchers.takesArgument;
+import static net.bytebuddy.matcher.ElementMatchers.takesArguments;
+
+import java.io.FileDescriptor;
+import java.net.ProtocolFamily;
+import java.net.SocketAddress;
+import java.net.SocketImpl;
+import java.nio.ByteBuffer;
+import java.nio.channels.spi.SelectorProvider;
+import java.util.List;
+
+/**
+ * Every hook the agent installs, in one table. The same on JDK 17 to 25; {@link HookStatus}
+ * records whether each one found its method on the running JDK.
+ */
+public final class Hooks {
+    static final String SOCKET_IMPL = "sun.nio.ch.NioSocketImpl";
+    static final String CHANNEL = "sun.nio.ch.SocketChannelImpl";
+    static final String SERVER_CHANNEL = "sun.nio.ch.ServerSocketChannelImpl";
+
+    public static final List<Hook> ALL = List.of(
+            // java.net.Socket (plain and SSL): every Socket, client or accepted, sits on a NioSocketImpl.
+            new Hook("connected", SOCKET_IMPL, "connect(SocketAddress, int)",
+                    isMethod().and(named("connect")).and(takesArguments(SocketAddress.class, int.class)),
+                    Advices.Connected.class),
+            new Hook("accepted", SOCKET_IMPL, "accept(SocketImpl)",
+                    isMethod().and(named("accept")).and(takesArguments(SocketImpl.class)),
+                    Advices.AcceptedIntoArgument.class),
+            new Hook("listening", SOCKET_IMPL, "listen(int)",
+                    isMethod().and(named("listen")).and(takesArguments(int.class)),
+                    Advices.Listening.class),
+            new Hook("output shut down", SOCKET_IMPL, "shutdownOutput()",
+                    isMethod().and(named("shutdownOutput")).and(takesArguments(0)),
+                    Advices.OutputShutdown.class),
+            new Hook("end of stream", SOCKET_IMPL, "read(byte[], int, int)",
+                    isMethod().and(named("read")).and(takesArguments(byte[].class, int.class, int.class))
+                            .and(returns(int.class)),
+                    Advices.ReadInt.class),
+            new Hook("closing", SOCKET_IMPL, "close()",
+                    isMethod().and(named("close")).and(takesArguments(0)),
+                    Advices.Closing.class),
+
+            // SocketChannel, and the Socket adaptor that SocketChannel.socket() returns.
+            new Hook("connected", CHANNEL, "connect(SocketAddress)",
+                    isMethod().and(named("connect")).and(takesArguments(SocketAddress.class)),
+                    Advices.ConnectedIfTrue.class),
+            new Hook("connected", CHANNEL, "finishConnect()",
+                    isMethod().and(named("finishConnect")).and(takesArguments(0)),
+                    Advices.ConnectedIfTrue.class),
+            new Hook("connected", CHANNEL, "blockingConnect(SocketAddress, long)",
+                    isMethod().and(named("blockingConnect")).and(takesArguments(SocketAddress.class, long.class)),
+                    Advices.Connected.class),
+            new Hook("accepted", CHANNEL, "<init>(SelectorProvider, ProtocolFamily, FileDescriptor, SocketAddress)",
+                    isConstructor().and(takesArguments(4)).and(takesArgument(0, SelectorProvider.class))
+                            .and(takesArgument(1, ProtocolFamily.class)).and(takesArgument(2, FileDescriptor.class))
+                            .and(takesArgument(3, SocketAddress.class)),
+                    Advices.AcceptedChannel.class),
+            new Hook("output shut down", CHANNEL, "shutdownOutput()",
+                    isMethod().and(named("shutdownOutput")).and(takesArguments(0)),
+                    Advices.OutputShutdown.class),
+            new Hook("end of stream", CHANNEL, "read(ByteBuffer)",
+                    isMethod().and(named("read")).and(takesArguments(ByteBuffer.class)),
+                    Advices.ReadInt.class),
+            new Hook("end of stream", CHANNEL, "read(ByteBuffer[], int, int)",
+                    isMethod().and(named("read")).and(takesArguments(ByteBuffer[].class, int.class, int.class)),
+                    Advices.ReadLong.class),
+            new Hook("end of stream", CHANNEL, "blockingRead(byte[], int, int, long)",
+                    isMethod().and(named("blockingRead"))
+                            .and(takesArguments(byte[].class, int.class, int.class, long.class)),
+                    Advices.ReadInt.class),
+            // Reached by close(), by the adaptor and streams, and by an interrupt (which skips close() on 17).
+            new Hook("closing", CHANNEL, "implCloseSelectableChannel()",
+                    isMethod().and(named("implCloseSelectableChannel")).and(takesArguments(0)),
+                    Advices.Closing.class),
+
+            // ServerSocketChannel: listening sockets are counted, never leaks.
+            new Hook("listening", SERVER_CHANNEL, "bind(SocketAddress, int)",
+                    isMethod().and(named("bind")).and(takesArguments(SocketAddress.class, int.class)),
+                    Advices.Listening.class),
+            new Hook("closing", SERVER_CHANNEL, "implCloseSelectableChannel()",
+                    isMethod().and(named("implCloseSelectableChannel")).and(takesArguments(0)),
+                    Advices.Closing.class));
+
+    private Hooks() {
+    }
+}

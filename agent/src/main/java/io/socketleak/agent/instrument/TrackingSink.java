@@ -1,0 +1,85 @@
+package io.socketleak.agent.instrument;
+
+import io.socketleak.agent.tracking.CloseClassifier;
+import io.socketleak.agent.tracking.Tracker;
+import io.socketleak.bootstrap.JdkSockets;
+import io.socketleak.bootstrap.SocketEvents;
+
+/** Turns raw JDK socket events into tracking calls, reading the socket's state through {@link JdkSockets}. */
+public final class TrackingSink implements SocketEvents.Sink {
+    private final Tracker tracker;
+
+    public TrackingSink(Tracker tracker) {
+        this.tracker = tracker;
+    }
+
+    @Override
+    public void connected(Object socket) {
+        if (JdkSockets.isConnectedTcp(socket)) {
+            tracker.opened(socket, JdkSockets.remote(socket), JdkSockets.localPort(socket), false);
+        }
+    }
+
+    @Override
+    public void accepted(Object socket) {
+        if (JdkSockets.isConnectedTcp(socket)) {
+            tracker.opened(socket, JdkSockets.remote(socket), JdkSockets.localPort(socket), true);
+        }
+    }
+
+    @Override
+    public void listening(Object socket) {
+        tracker.listening(socket);
+    }
+
+    @Override
+    public void outputShutdown(Object socket) {
+        tracker.outputShutdown(socket);
+    }
+
+    @Override
+    public void endOfStream(Object socket) {
+        if (!JdkSockets.inputShutDown(socket)) { // after our own shutdownInput, -1 says nothing of the peer
+            tracker.endOfStream(socket);
+        }
+    }
+
+    @Override
+    public void closing(Object socket) {
+        if (JdkSockets.isListener(socket) || !(JdkSockets.isSocketImpl(socket) || JdkSockets.isChannel(socket))) {
+            tracker.listenerClosed(socket);
+            return;
+        }
+        if (!JdkSockets.isConnectedTcp(socket)) {
+            return; // never connected, or already closing: not a close of a connection
+        }
+        tracker.closed(socket, closeFlags(socket));
+    }
+
+    /** What the socket's state says about how this close will end the connection. */
+    static int closeFlags(Object socket) {
+        int flags = 0;
+        if (JdkSockets.resetByPeer(socket)) {
+            flags |= CloseClassifier.RESET_BY_PEER;
+        }
+        if (JdkSockets.lingerSeconds(socket) == 0) {
+            flags |= CloseClassifier.LINGER_ZERO;
+        }
+        if (JdkSockets.outputShutDown(socket)) {
+            flags |= CloseClassifier.OUTPUT_SHUT;
+        }
+        if (JdkSockets.endOfStreamRead(socket)) {
+            flags |= CloseClassifier.PEER_FIN;
+        } else if (!JdkSockets.inputShutDown(socket)) {
+            int pending = JdkSockets.pendingInput(socket);
+            if (pending > 0) {
+                flags |= CloseClassifier.UNREAD_DATA;
+            } else if (pending == JdkSockets.FIN_PENDING) {
+                flags |= CloseClassifier.PEER_FIN;
+            } else if (pending == JdkSockets.ERROR_PENDING) {
+                flags |= CloseClassifier.RESET_BY_PEER;
+            }
+        }
+        return flags;
+    }
+}

@@ -1,0 +1,112 @@
+package io.socketleak.agent.jmx;
+
+import io.socketleak.agent.instrument.HookStatus;
+import io.socketleak.agent.report.AgentLog;
+import io.socketleak.agent.report.JsonReport;
+import io.socketleak.agent.report.Report;
+import io.socketleak.agent.report.Reporter;
+import io.socketleak.agent.report.TextReport;
+import io.socketleak.agent.tcp.FileDescriptors;
+import java.lang.management.ManagementFactory;
+import javax.management.ObjectName;
+
+/** The MXBean: each read takes a fresh snapshot, so numbers are current, never cached. */
+public final class SocketLeakDetector implements SocketLeakDetectorMXBean {
+    public static final String OBJECT_NAME = "io.socketleak:type=SocketLeakDetector";
+
+    private final Reporter reporter;
+    private final HookStatus hooks;
+
+    private SocketLeakDetector(Reporter reporter, HookStatus hooks) {
+        this.reporter = reporter;
+        this.hooks = hooks;
+    }
+
+    public static void register(Reporter reporter, HookStatus hooks, AgentLog log) {
+        try {
+            ManagementFactory.getPlatformMBeanServer().registerMBean(new SocketLeakDetector(reporter, hooks),
+                    new ObjectName(OBJECT_NAME));
+        } catch (Exception | LinkageError e) {
+            log.warn("cannot register the MXBean " + OBJECT_NAME + ": " + e);
+        }
+    }
+
+    private Report now() {
+        return reporter.report();
+    }
+
+    @Override
+    public long getOpenSockets() {
+        return now().sockets().openSockets();
+    }
+
+    @Override
+    public long getListeningSockets() {
+        return now().sockets().listening();
+    }
+
+    @Override
+    public long getOpened() {
+        return now().sockets().counters().opened();
+    }
+
+    @Override
+    public long getClosed() {
+        return now().sockets().counters().closed();
+    }
+
+    @Override
+    public long getActiveCloses() {
+        return now().sockets().counters().activeCloses();
+    }
+
+    @Override
+    public long getPassiveCloses() {
+        return now().sockets().counters().passiveCloses();
+    }
+
+    @Override
+    public long getAbortiveCloses() {
+        return now().sockets().counters().abortiveCloses();
+    }
+
+    @Override
+    public long getCollectedUnclosed() {
+        return now().sockets().counters().collectedUnclosed();
+    }
+
+    @Override
+    public long getCloseWaitLeaks() {
+        return now().sockets().counters().closeWaitLeaks();
+    }
+
+    @Override
+    public long getLeaks() {
+        return now().leakCount();
+    }
+
+    @Override
+    public long getOpenFileDescriptors() {
+        return FileDescriptors.read().open();
+    }
+
+    @Override
+    public long getMaxFileDescriptors() {
+        return FileDescriptors.read().max();
+    }
+
+    @Override
+    public String[] getMissingHooks() {
+        return hooks.missing().toArray(new String[0]);
+    }
+
+    @Override
+    public String report() {
+        return TextReport.render(now());
+    }
+
+    @Override
+    public String reportJson() {
+        return JsonReport.render(now());
+    }
+}

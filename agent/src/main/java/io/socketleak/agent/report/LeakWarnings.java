@@ -1,0 +1,28 @@
+package io.socketleak.agent.report;
+
+import io.socketleak.agent.tracking.Leak;
+import io.socketleak.agent.tracking.Tracker;
+
+/**
+ * Logs a leak the moment it is found: the first at each call site in full, with its stack; later
+ * ones at the same place are counted in the summaries, so a leak in a loop cannot flood the log.
+ */
+public final class LeakWarnings implements Tracker.LeakListener {
+    private final AgentLog log;
+
+    public LeakWarnings(AgentLog log) {
+        this.log = log;
+    }
+
+    @Override
+    public void leakFound(Leak leak, boolean firstAtCallSite) {
+        if (!firstAtCallSite) {
+            return;
+        }
+        StringBuilder message = new StringBuilder("LEAK ");
+        message.append(TextReport.describe(leak)).append('\n');
+        TextReport.frames(message, leak.site().frames());
+        message.append("  (further leaks at this call site are counted in the summary and the report)");
+        log.warn(message.toString());
+    }
+}

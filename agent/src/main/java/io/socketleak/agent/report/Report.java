@@ -1,0 +1,42 @@
+package io.socketleak.agent.report;
+
+import io.socketleak.agent.tcp.FileDescriptors;
+import io.socketleak.agent.tcp.TcpSettings;
+import io.socketleak.agent.tracking.Leak;
+import io.socketleak.agent.tracking.Snapshot;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+
+/**
+ * One report: what tracking saw, plus the process's descriptors, the kernel's TCP settings and the
+ * agent's own health. Immutable; rendered by {@link TextReport} and {@link JsonReport}.
+ *
+ * @param stillOpen sockets open at exit, as leaks; empty except in the exit report with {@code failOnLeak}
+ */
+public record Report(long pid, Instant time, Snapshot sockets, List<Leak> stillOpen, FileDescriptors fileDescriptors,
+                     TcpSettings tcp, Health health) {
+
+    /**
+     * @param missingHooks      hooks that did not take on this JDK, with reasons
+     * @param swallowedFailures failures inside the agent that were kept from the application
+     * @param firstFailure      the first of those, or null
+     */
+    public record Health(List<String> missingHooks, long swallowedFailures, String firstFailure) {
+    }
+
+    /** Every leak in the report: those found while running, then the sockets still open at exit. */
+    public List<Leak> allLeaks() {
+        List<Leak> all = new ArrayList<>(sockets.leaks());
+        all.addAll(stillOpen);
+        return all;
+    }
+
+    public long leakCount() {
+        long n = 0;
+        for (Leak leak : allLeaks()) {
+            n += leak.count();
+        }
+        return n;
+    }
+}

@@ -1,0 +1,72 @@
+package io.socketleak.agent.tcp;
+
+import io.socketleak.agent.config.PortRange;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.Locale;
+
+/**
+ * The kernel settings that decide how many connections a destination can take: the ephemeral port
+ * range, how long TIME_WAIT lasts, and whether TIME_WAIT ports may be reused for new connects.
+ *
+ * @param twReuse Linux {@code tcp_tw_reuse} (0 off, 1 on, 2 loopback only), or null elsewhere
+ * @param source  where the numbers came from: the OS's files, the platform's usual defaults, or options
+ */
+public record TcpSettings(PortRange portRange, int timeWaitSeconds, Integer twReuse, String source) {
+
+    private static final Path PROC = Path.of("/proc/sys/net/ipv4");
+
+    /** Reads the running system's settings; {@code portRange}/{@code timeWait} options override them. */
+    public static TcpSettings read(PortRange rangeOverride, Duration timeWaitOverride) {
+        String os = System.getProperty("os.name", "").toLowerCase(Locale.ROOT);
+        PortRange range;
+        int timeWait;
+        Integer twReuse = null;
+        String source;
+        if (os.contains("linux")) {
+            range = readRange(PROC.resolve("ip_local_port_range"), new PortRange(32768, 60999));
+            twReuse = readInt(PROC.resolve("tcp_tw_reuse"));
+            timeWait = 60; // TCP_TIMEWAIT_LEN, fixed at build time; tcp_fin_timeout does not change it
+            source = "linux /proc/sys/net/ipv4";
+        } else if (os.contains("mac")) {
+            range = new PortRange(49152, 65535);
+            timeWait = 30; // 2 x MSL of 15 s
+            source = "macOS defaults";
+        } else if (os.contains("windows")) {
+            range = new PortRange(49152, 65535);
+            timeWait = 120; // TcpTimedWaitDelay default on current Windows
+            source = "Windows defaults";
+        } else {
+            range = new PortRange(32768, 60999);
+            timeWait = 60;
+            source = "generic defaults";
+        }
+        if (rangeOverride != null) {
+            range = rangeOverride;
+            source += ", portRange option";
+        }
+        if (timeWaitOverride != null) {
+            timeWait = (int) Math.max(1, timeWaitOverride.toSeconds());
+            source += ", timeWait option";
+        }
+        return new TcpSettings(range, timeWait, twReuse, source);
+    }
+
+    private static PortRange readRange(Path file, PortRange fallback) {
+        try {
+            return PortRange.parse(Files.readString(file));
+        } catch (IOException | RuntimeException e) {
+            return fallback;
+        }
+    }
+
+    private static Integer readInt(Path file) {
+        try {
+            return Integer.valueOf(Files.readString(file).strip());
+        } catch (IOException | RuntimeException e) {
+            return null;
+        }
+    }
+}

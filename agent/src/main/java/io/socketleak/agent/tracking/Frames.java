@@ -1,0 +1,115 @@
+package io.socketleak.agent.tracking;
+
+import java.util.Arrays;
+import java.util.List;
+
+/**
+ * Decides which frames of an allocation stack a user needs to see.
+ *
+ * <p>A call site starts at the first frame outside the JDK's socket plumbing (the library or
+ * application code that asked for the socket) and always reaches the first frame of the
+ * application's own code, however deep the libraries in between, plus a few frames of context.
+ */
+public final class Frames {
+    /** Frames kept after the first application frame, to show who called it. */
+    static final int CONTEXT_AFTER_APPLICATION = 4;
+    /** Frames kept when no application frame is on the stack at all (an I/O thread, say). */
+    static final int DEPTH_WITHOUT_APPLICATION = 12;
+
+    private static final List<String> JDK = List.of(
+            "java.", "javax.", "jdk.", "sun.", "com.sun.");
+
+    private static final List<String> AGENT = List.of(
+            "io.socketleak.bootstrap.", "io.socketleak.agent.");
+
+    /** Well-known libraries that open sockets on the application's behalf. */
+    private static final List<String> LIBRARIES = List.of(
+            "okhttp3.", "okio.", "retrofit2.", "feign.",
+            "org.apache.http.", "org.apache.hc.", "org.apache.commons.", "org.apache.kafka.",
+            "org.apache.tomcat.", "org.apache.catalina.", "org.apache.coyote.", "org.apache.cxf.",
+            "io.netty.", "reactor.", "io.vertx.", "io.grpc.", "io.undertow.", "org.eclipse.jetty.",
+            "org.glassfish.", "org.springframework.", "org.hibernate.", "com.zaxxer.hikari.",
+            "org.postgresql.", "com.mysql.", "org.mariadb.", "oracle.jdbc.", "com.microsoft.sqlserver.",
+            "redis.clients.", "io.lettuce.", "org.redisson.", "com.mongodb.", "org.mongodb.",
+            "com.datastax.", "org.elasticsearch.", "co.elastic.", "software.amazon.", "com.amazonaws.",
+            "com.google.api.", "com.google.cloud.", "com.google.common.", "com.fasterxml.",
+            "io.micrometer.", "io.opentelemetry.", "ch.qos.logback.", "org.apache.logging.",
+            "kotlin.", "kotlinx.", "scala.", "akka.", "org.apache.pekko.", "groovy.", "org.codehaus.groovy.",
+            "org.junit.", "junit.", "org.testng.", "org.apache.maven.", "org.gradle.", "io.socketleak.junit.");
+
+    private Frames() {
+    }
+
+    static boolean isJdk(String className) {
+        return startsWithAny(className, JDK);
+    }
+
+    static boolean isAgent(String className) {
+        return startsWithAny(className, AGENT);
+    }
+
+    /** Code that is neither the JDK, the agent, nor a well-known library: the user's own. */
+    public static boolean isApplication(String className) {
+        return !isJdk(className) && !isAgent(className) && !startsWithAny(className, LIBRARIES);
+    }
+
+    /** The frames that identify and explain a call site, innermost first. */
+    static StackTraceElement[] callSite(StackTraceElement[] stack) {
+        int top = 0;
+        while (top < stack.length && isAgent(stack[top].getClassName())) {
+            top++;
+        }
+        int start = top;
+        while (start < stack.length && isJdk(stack[start].getClassName())) {
+            start++;
+        }
+        if (start == stack.length) {
+            start = top; // all JDK (its own HTTP client, say): keep them
+        }
+        int end = Math.min(stack.length, start + DEPTH_WITHOUT_APPLICATION);
+        for (int i = start; i < stack.length; i++) {
+            if (isApplication(stack[i].getClassName())) {
+                end = Math.min(stack.length, i + 1 + CONTEXT_AFTER_APPLICATION);
+                break;
+            }
+        }
+        return Arrays.copyOfRange(stack, start, end);
+    }
+
+    /** The first application frame, or else the first frame: the line to blame. */
+    static StackTraceElement blame(StackTraceElement[] frames) {
+        for (StackTraceElement frame : frames) {
+            if (isApplication(frame.getClassName())) {
+                return frame;
+            }
+        }
+        return frames.length > 0 ? frames[0] : null;
+    }
+
+    /** Whether any frame starts with one of the prefixes, matched against {@code Class.method}. */
+    static boolean matchesAny(StackTraceElement[] stack, List<String> prefixes) {
+        if (prefixes.isEmpty()) {
+            return false;
+        }
+        for (StackTraceElement frame : stack) {
+            String className = frame.getClassName();
+            for (String prefix : prefixes) {
+                if (prefix.length() <= className.length()
+                        ? className.startsWith(prefix)
+                        : (className + "." + frame.getMethodName()).startsWith(prefix)) {
+                    return true;
+                }
+            }
+        }
+        return false;
+    }
+
+    private static boolean startsWithAny(String s, List<String> prefixes) {
+        for (String prefix : prefixes) {
+            if (s.startsWith(prefix)) {
+                return true;
+            }
+        }
+        return false;
+    }
+}

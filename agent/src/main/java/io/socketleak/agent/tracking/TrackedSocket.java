@@ -1,0 +1,84 @@
+package io.socketleak.agent.tracking;
+
+import java.lang.ref.ReferenceQueue;
+import java.lang.ref.WeakReference;
+import java.net.InetSocketAddress;
+import java.util.concurrent.atomic.AtomicIntegerFieldUpdater;
+
+/**
+ * What the agent remembers of one open socket. Refers to the socket only weakly, so tracking never
+ * keeps a socket alive; when the socket is collected without {@code close()}, this record turns up
+ * on the registry's reference queue and becomes a leak.
+ *
+ * <p>Fields written on application threads are volatile; the rest belongs to the tracker thread.
+ */
+final class TrackedSocket extends WeakReference<Object> {
+    private final int identity;
+    final InetSocketAddress remote;
+    final int localPort;
+    final boolean inbound;
+    final long openedAtMillis;
+    final String thread;
+
+    /** The allocation stack, until the tracker turns it into a call site. */
+    volatile Throwable stack;
+    volatile long endOfStreamAtMillis;
+    volatile long outputShutdownAtMillis;
+    volatile CloseKind closeKind;
+    volatile long closedAtMillis;
+
+    /** Set once by the tracker thread; a close that sees it can count itself. */
+    volatile CallSite site;
+    volatile Destination destination;
+    volatile boolean excluded;
+    private volatile int closeCounted;
+
+    private static final AtomicIntegerFieldUpdater<TrackedSocket> CLOSE_COUNTED =
+            AtomicIntegerFieldUpdater.newUpdater(TrackedSocket.class, "closeCounted");
+
+    TrackedSocket(Object socket, ReferenceQueue<Object> queue, InetSocketAddress remote, int localPort,
+                  boolean inbound, long now, Throwable stack) {
+        super(socket, queue);
+        this.identity = System.identityHashCode(socket);
+        this.remote = remote;
+        this.localPort = localPort;
+        this.inbound = inbound;
+        this.openedAtMillis = now;
+        this.thread = Thread.currentThread().getName();
+        this.stack = stack;
+    }
+
+    boolean isOpen() {
+        return closeKind == null;
+    }
+
+    /** True for exactly one caller: the close is counted by whoever sees both it and the call site. */
+    boolean claimCloseCount() {
+        return CLOSE_COUNTED.compareAndSet(this, 0, 1);
+    }
+
+    /** Identity of the socket, so that a record can be found again from the socket alone. */
+    @Override
+    public int hashCode() {
+        return identity;
+    }
+
+    /** Looks a socket up in a map keyed by records, without holding on to it. */
+    static final class Probe {
+        private final Object socket;
+
+        Probe(Object socket) {
+            this.socket = socket;
+        }
+
+        @Override
+        public boolean equals(Object other) {
+            return other instanceof TrackedSocket t && t.get() == socket;
+        }
+
+        @Override
+        public int hashCode() {
+            return System.identityHashCode(socket);
+        }
+    }
+}

@@ -1,0 +1,435 @@
+package io.socketleak.agent.tracking;
+
+import java.lang.ref.Reference;
+import java.lang.ref.ReferenceQueue;
+import java.net.InetAddress;
+import java.net.InetSocketAddress;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.Comparator;
+import java.util.HashMap;
+import java.util.Iterator;
+import java.util.LinkedHashMap;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Queue;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ConcurrentLinkedQueue;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.LongAdder;
+
+/**
+ * The registry of open sockets and the bookkeeping of what became of them.
+ *
+ * <p>Application threads call the event methods ({@link #opened}, {@link #closed}, ...): they only
+ * store a record with a raw stack, bump striped counters and queue work, without locks. The tracker
+ * thread calls {@link #process()}, which turns raw stacks into interned call sites, finds sockets
+ * that were collected without {@code close()} and sockets left in CLOSE_WAIT, and tells the
+ * {@link LeakListener}. Snapshots are taken under the same monitor as {@code process()}.
+ */
+public final class Tracker {
+
+    /** Told about each leak as it is found, on the tracker thread. */
+    public interface LeakListener {
+        void leakFound(Leak leak, boolean firstAtCallSite);
+    }
+
+    private final TrackerSettings settings;
+    private final LeakListener listener;
+
+    private final ConcurrentHashMap<Object, TrackedSocket> open = new ConcurrentHashMap<>();
+    private final ReferenceQueue<Object> collected = new ReferenceQueue<>();
+    private final Queue<TrackedSocket> unresolved = new ConcurrentLinkedQueue<>();
+    private final AtomicInteger unresolvedCount = new AtomicInteger();
+    private final Queue<TrackedSocket> endedByPeer = new ConcurrentLinkedQueue<>();
+    private final ConcurrentHashMap<Object, TrackedSocket> listeners = new ConcurrentHashMap<>();
+    private final ReferenceQueue<Object> listenersCollected = new ReferenceQueue<>();
+
+    private final LongAdder opened = new LongAdder();
+    private final LongAdder[] closes = {new LongAdder(), new LongAdder(), new LongAdder()};
+    private final LongAdder notStored = new LongAdder();
+    private final LongAdder closesOfUnknown = new LongAdder();
+
+    // Owned by the tracker thread (guarded by this).
+    private final Map<List<StackTraceElement>, CallSite> callSites = new HashMap<>();
+    private final Map<InetSocketAddress, Destination> destinations = new HashMap<>();
+    private final Map<String, LeakTally> leaks = new LinkedHashMap<>();
+    private final List<TrackedSocket> awaitingClose = new ArrayList<>();
+    private CallSite otherCallSites;
+    private CallSite excludedSite;
+    private Destination otherDestinations;
+    private long excluded;
+    private long collectedUnclosed;
+    private long closeWaitLeaks;
+    private long leakSequence;
+
+    public Tracker(TrackerSettings settings, LeakListener listener) {
+        this.settings = settings;
+        this.listener = listener;
+    }
+
+    // ---- application threads ----------------------------------------------------------------
+
+    /** A socket finished connecting ({@code inbound} false) or was accepted ({@code inbound} true). */
+    public void opened(Object socket, InetSocketAddress remote, int localPort, boolean inbound) {
+        opened.increment();
+        if (open.size() >= settings.maxTracked() || unresolvedCount.get() >= settings.maxTracked()) {
+            notStored.increment();
+            return;
+        }
+        TrackedSocket record = new TrackedSocket(socket, collected, remote, localPort, inbound,
+                System.currentTimeMillis(), new Throwable());
+        if (open.putIfAbsent(record, record) != null) {
+            opened.decrement(); // already known: connect() and then finishConnect() on one channel
+            return;
+        }
+        unresolvedCount.incrementAndGet();
+        unresolved.add(record);
+    }
+
+    /** The application shut down its output: our FIN went out before any close. */
+    public void outputShutdown(Object socket) {
+        TrackedSocket record = open.get(new TrackedSocket.Probe(socket));
+        if (record != null && record.outputShutdownAtMillis == 0) {
+            record.outputShutdownAtMillis = System.currentTimeMillis();
+        }
+    }
+
+    /** A read returned end-of-stream: the peer has closed its side. */
+    public void endOfStream(Object socket) {
+        TrackedSocket record = open.get(new TrackedSocket.Probe(socket));
+        if (record != null && record.endOfStreamAtMillis == 0) {
+            record.endOfStreamAtMillis = System.currentTimeMillis();
+            endedByPeer.add(record);
+        }
+    }
+
+    /**
+     * The application's first {@code close()} of a connected socket, with what the socket's state
+     * said at that moment ({@link CloseClassifier} flags).
+     *
+     * @return how the close ended the connection
+     */
+    public CloseKind closed(Object socket, int closeFlags) {
+        TrackedSocket record = open.remove(new TrackedSocket.Probe(socket));
+        if (record == null) {
+            CloseKind kind = CloseClassifier.classify(closeFlags, 0, 0);
+            closesOfUnknown.increment();
+            closes[kind.ordinal()].increment();
+            return kind;
+        }
+        record.clear(); // its fate is known: the collector need not report it
+        CloseKind kind = CloseClassifier.classify(closeFlags, record.endOfStreamAtMillis,
+                record.outputShutdownAtMillis);
+        if (record.excluded) {
+            return kind;
+        }
+        closes[kind.ordinal()].increment();
+        record.closedAtMillis = System.currentTimeMillis();
+        record.closeKind = kind;
+        if (record.site != null) {
+            countClose(record);
+        }
+        return kind;
+    }
+
+    /** A socket started listening. Listeners are counted, never leaks. */
+    public void listening(Object socket) {
+        TrackedSocket record = new TrackedSocket(socket, listenersCollected, null, 0, true,
+                System.currentTimeMillis(), null);
+        listeners.putIfAbsent(record, record);
+    }
+
+    /** Returns whether the socket was a listener (and forgets it). */
+    public boolean listenerClosed(Object socket) {
+        TrackedSocket record = listeners.remove(new TrackedSocket.Probe(socket));
+        if (record != null) {
+            record.clear();
+        }
+        return record != null;
+    }
+
+    // ---- tracker thread ---------------------------------------------------------------------
+
+    /** Resolves new stacks, collects leaks. Cheap when there is nothing to do. */
+    public synchronized void process() {
+        long now = System.currentTimeMillis();
+        Reference<?> gone;
+        while ((gone = listenersCollected.poll()) != null) {
+            listeners.remove(gone, gone);
+        }
+        TrackedSocket record;
+        while ((record = unresolved.poll()) != null) {
+            unresolvedCount.decrementAndGet();
+            resolve(record);
+        }
+        Reference<?> ref;
+        while ((ref = collected.poll()) != null) {
+            TrackedSocket lost = (TrackedSocket) ref;
+            if (open.remove(lost, lost)) {
+                if (lost.site == null) {
+                    resolve(lost);
+                }
+                if (!lost.excluded) {
+                    collectedUnclosed++;
+                    lost.site.collected++;
+                    Destination d = lost.destination;
+                    if (d != null) {
+                        d.collected++;
+                    }
+                    leakFound(LeakKind.COLLECTED, lost, now);
+                }
+            }
+        }
+        while ((record = endedByPeer.poll()) != null) {
+            awaitingClose.add(record);
+        }
+        long closeWaitMillis = settings.closeWaitAfter().toMillis();
+        for (Iterator<TrackedSocket> it = awaitingClose.iterator(); it.hasNext(); ) {
+            TrackedSocket r = it.next();
+            if (!r.isOpen() || r.excluded || r.outputShutdownAtMillis != 0 || r.refersTo(null)) {
+                it.remove();
+            } else if (now - r.endOfStreamAtMillis >= closeWaitMillis) {
+                it.remove();
+                closeWaitLeaks++;
+                r.site.closeWait++;
+                leakFound(LeakKind.CLOSE_WAIT, r, now);
+            }
+        }
+    }
+
+    private void resolve(TrackedSocket record) {
+        Throwable stack = record.stack;
+        record.stack = null;
+        StackTraceElement[] frames = stack == null ? new StackTraceElement[0] : stack.getStackTrace();
+        if (Frames.matchesAny(frames, settings.exclude())) {
+            record.excluded = true;
+            excluded++;
+            opened.decrement();
+            CloseKind kind = record.closeKind;
+            if (kind != null && record.claimCloseCount()) {
+                closes[kind.ordinal()].decrement();
+            }
+            record.site = excludedSite();
+            return;
+        }
+        CallSite site = intern(Frames.callSite(frames));
+        site.opened++;
+        Destination d = record.inbound ? null : destination(record.remote);
+        if (d != null) {
+            d.opened++;
+        }
+        record.destination = d;
+        record.site = site; // publishes: from here a close counts itself
+        if (record.closeKind != null) {
+            countClose(record);
+        }
+    }
+
+    /** Adds a close to its call site and destination, exactly once whichever thread gets here. */
+    private void countClose(TrackedSocket record) {
+        if (!record.claimCloseCount() || record.excluded) {
+            return;
+        }
+        int kind = record.closeKind.ordinal();
+        record.site.closes.incrementAndGet(kind);
+        Destination d = record.destination;
+        if (d != null) {
+            d.closes.incrementAndGet(kind);
+        }
+    }
+
+    private CallSite intern(StackTraceElement[] frames) {
+        List<StackTraceElement> key = Arrays.asList(frames);
+        CallSite site = callSites.get(key);
+        if (site == null) {
+            if (callSites.size() >= TrackerSettings.MAX_CALL_SITES) {
+                if (otherCallSites == null) {
+                    otherCallSites = new CallSite(0, new StackTraceElement[] {
+                        new StackTraceElement("(other call sites)", "", null, -1)});
+                }
+                return otherCallSites;
+            }
+            site = new CallSite(callSites.size() + 1, frames);
+            callSites.put(key, site);
+        }
+        return site;
+    }
+
+    private CallSite excludedSite() {
+        if (excludedSite == null) {
+            excludedSite = new CallSite(-1, new StackTraceElement[0]);
+        }
+        return excludedSite;
+    }
+
+    private Destination destination(InetSocketAddress remote) {
+        if (remote == null) {
+            return null;
+        }
+        Destination d = destinations.get(remote);
+        if (d == null) {
+            if (destinations.size() >= TrackerSettings.MAX_DESTINATIONS) {
+                if (otherDestinations == null) {
+                    otherDestinations = new Destination(InetSocketAddress.createUnresolved("(other)", 0));
+                }
+                return otherDestinations;
+            }
+            d = new Destination(remote);
+            destinations.put(remote, d);
+        }
+        return d;
+    }
+
+    private void leakFound(LeakKind kind, TrackedSocket record, long now) {
+        long sequence = ++leakSequence;
+        String key = kind.name() + "@" + record.site.id();
+        LeakTally tally = leaks.get(key);
+        boolean first = tally == null;
+        if (first) {
+            tally = new LeakTally(kind, record.site, sequence);
+            leaks.put(key, tally);
+        }
+        tally.count++;
+        tally.lastSeen = sequence;
+        tally.remote = describe(record.remote);
+        tally.ageMillis = Math.max(0, now - record.openedAtMillis);
+        tally.thread = record.thread;
+        listener.leakFound(tally.toLeak(), first);
+    }
+
+    // ---- snapshots --------------------------------------------------------------------------
+
+    /** Sockets still open, as leaks of kind {@link LeakKind#OPEN_AT_EXIT}, one entry per call site. */
+    public synchronized List<Leak> stillOpen() {
+        process();
+        long now = System.currentTimeMillis();
+        Map<CallSite, LeakTally> bySite = new LinkedHashMap<>();
+        for (TrackedSocket r : open.values()) {
+            if (r.excluded || r.site == null || !r.isOpen()) {
+                continue;
+            }
+            LeakTally tally = bySite.computeIfAbsent(r.site, s -> new LeakTally(LeakKind.OPEN_AT_EXIT, s, 0));
+            tally.count++;
+            long age = now - r.openedAtMillis;
+            if (age >= tally.ageMillis) {
+                tally.ageMillis = age;
+                tally.remote = describe(r.remote);
+                tally.thread = r.thread;
+            }
+        }
+        List<Leak> result = new ArrayList<>();
+        for (LeakTally tally : bySite.values()) {
+            result.add(tally.toLeak());
+        }
+        return result;
+    }
+
+    public synchronized Snapshot snapshot() {
+        process();
+        long now = System.currentTimeMillis();
+        Map<CallSite, SiteOpen> openBySite = new HashMap<>();
+        Map<Destination, int[]> openByDestination = new HashMap<>();
+        long stored = 0;
+        for (TrackedSocket r : open.values()) {
+            if (r.excluded || r.site == null || !r.isOpen()) {
+                continue;
+            }
+            stored++;
+            SiteOpen s = openBySite.computeIfAbsent(r.site, k -> new SiteOpen());
+            s.count++;
+            s.oldest = Math.max(s.oldest, now - r.openedAtMillis);
+            if (s.remotes.size() < 5) {
+                s.remotes.add(describe(r.remote));
+            }
+            if (r.destination != null) {
+                openByDestination.computeIfAbsent(r.destination, k -> new int[1])[0]++;
+            }
+        }
+        long notStoredOpen = Math.max(0, notStored.sum() - closesOfUnknown.sum());
+
+        List<Snapshot.CallSiteStats> sites = new ArrayList<>();
+        List<CallSite> all = new ArrayList<>(callSites.values());
+        if (otherCallSites != null) {
+            all.add(otherCallSites);
+        }
+        for (CallSite site : all) {
+            SiteOpen s = openBySite.getOrDefault(site, SiteOpen.NONE);
+            sites.add(new Snapshot.CallSiteStats(site.id(), site.blame(), site.frames(), s.count, site.opened,
+                    site.closes.get(0), site.closes.get(1), site.closes.get(2), site.collected, site.closeWait,
+                    s.oldest, List.copyOf(s.remotes)));
+        }
+        sites.sort(Comparator.comparingInt(Snapshot.CallSiteStats::open).reversed()
+                .thenComparing(Comparator.comparingLong(Snapshot.CallSiteStats::opened).reversed()));
+
+        List<Snapshot.DestinationStats> dests = new ArrayList<>();
+        List<Destination> allDestinations = new ArrayList<>(destinations.values());
+        if (otherDestinations != null) {
+            allDestinations.add(otherDestinations);
+        }
+        for (Destination d : allDestinations) {
+            int openCount = openByDestination.getOrDefault(d, new int[1])[0];
+            dests.add(new Snapshot.DestinationStats(describe(d.remote), openCount, d.opened,
+                    d.closes.get(0), d.closes.get(1), d.closes.get(2), d.collected));
+        }
+        dests.sort(Comparator.comparingLong(Snapshot.DestinationStats::activeCloses).reversed()
+                .thenComparing(Comparator.comparingInt(Snapshot.DestinationStats::open).reversed()));
+
+        List<Leak> leakList = new ArrayList<>();
+        for (LeakTally tally : leaks.values()) {
+            leakList.add(tally.toLeak());
+        }
+        long active = closes[0].sum();
+        long passive = closes[1].sum();
+        long abortive = closes[2].sum();
+        Snapshot.Counters counters = new Snapshot.Counters(opened.sum(), active + passive + abortive, active,
+                passive, abortive, collectedUnclosed, closeWaitLeaks, notStored.sum(), excluded);
+        return new Snapshot(stored + notStoredOpen, notStoredOpen, listeners.size(), counters, sites, leakList,
+                dests);
+    }
+
+    /** Leaks found so far; a leak found later has a higher sequence number. */
+    public synchronized long leakSequence() {
+        return leakSequence;
+    }
+
+    static String describe(InetSocketAddress address) {
+        if (address == null) {
+            return "?";
+        }
+        InetAddress ip = address.getAddress();
+        String host = ip == null ? address.getHostString() : ip.getHostAddress();
+        return (host.indexOf(':') >= 0 ? "[" + host + "]" : host) + ":" + address.getPort();
+    }
+
+    private static final class SiteOpen {
+        static final SiteOpen NONE = new SiteOpen();
+        int count;
+        long oldest;
+        final Set<String> remotes = new LinkedHashSet<>();
+    }
+
+    private static final class LeakTally {
+        final LeakKind kind;
+        final CallSite site;
+        final long firstSeen;
+        long lastSeen;
+        long count;
+        String remote;
+        long ageMillis;
+        String thread;
+
+        LeakTally(LeakKind kind, CallSite site, long firstSeen) {
+            this.kind = kind;
+            this.site = site;
+            this.firstSeen = firstSeen;
+            this.lastSeen = firstSeen;
+        }
+
+        Leak toLeak() {
+            return new Leak(kind, remote, ageMillis, thread, Leak.CallSiteRef.of(site), count, firstSeen, lastSeen);
+        }
+    }
+}

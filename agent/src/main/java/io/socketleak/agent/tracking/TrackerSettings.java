@@ -1,0 +1,18 @@
+package io.socketleak.agent.tracking;
+
+import java.time.Duration;
+import java.util.List;
+
+/**
+ * What tracking needs from the options.
+ *
+ * @param exclude        frame prefixes whose sockets are not tracked
+ * @param maxTracked     sockets stored individually; past it they are only counted
+ * @param closeWaitAfter how long a socket may stay open after its peer closed before it is a leak
+ */
+public record TrackerSettings(List<String> exclude, int maxTracked, Duration closeWaitAfter) {
+    /** Distinct call sites kept; past it, new stacks are pooled into one "other" site. */
+    static final int MAX_CALL_SITES = 10_000;
+    /** Distinct destinations kept; past it, new ones are pooled. */
+    static final int MAX_DESTINATIONS = 10_000;
+}
