@@ -24,6 +24,8 @@ public final class SocketEvents {
 
         void outputShutdown(Object socket);
 
+        void inputShuttingDown(Object socket);
+
         void endOfStream(Object socket);
 
         void closing(Object socket);
@@ -35,6 +37,7 @@ public final class SocketEvents {
     private static final int OUTPUT_SHUTDOWN = 3;
     private static final int END_OF_STREAM = 4;
     private static final int CLOSING = 5;
+    private static final int INPUT_SHUTTING_DOWN = 6;
 
     private static volatile Sink sink;
 
@@ -61,6 +64,10 @@ public final class SocketEvents {
 
     public static boolean installed() {
         return sink != null;
+    }
+
+    public static Sink currentSink() {
+        return sink;
     }
 
     /** Marks the calling thread as the agent's own: its sockets are never tracked. */
@@ -93,6 +100,10 @@ public final class SocketEvents {
         dispatch(OUTPUT_SHUTDOWN, socket);
     }
 
+    public static void inputShuttingDown(Object socket) {
+        dispatch(INPUT_SHUTTING_DOWN, socket);
+    }
+
     public static void endOfStream(Object socket) {
         dispatch(END_OF_STREAM, socket);
     }
@@ -118,6 +129,7 @@ public final class SocketEvents {
                 case LISTENING -> s.listening(socket);
                 case OUTPUT_SHUTDOWN -> s.outputShutdown(socket);
                 case END_OF_STREAM -> s.endOfStream(socket);
+                case INPUT_SHUTTING_DOWN -> s.inputShuttingDown(socket);
                 default -> s.closing(socket);
             }
         } catch (Throwable t) {

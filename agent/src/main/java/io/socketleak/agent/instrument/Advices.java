@@ -62,6 +62,14 @@ final class Advices {
         }
     }
 
+    /** Entry of {@code shutdownInput}: the last moment a waiting FIN from the peer can be seen. */
+    static final class InputShuttingDown {
+        @Advice.OnMethodEnter(suppress = Throwable.class)
+        static void enter(@Advice.This Object self) {
+            SocketEvents.inputShuttingDown(self);
+        }
+    }
+
     /** Entry of a close: the socket's state (linger, unread data, peer FIN) is still readable. */
     static final class Closing {
         @Advice.OnMethodEnter(suppress = Throwable.class)

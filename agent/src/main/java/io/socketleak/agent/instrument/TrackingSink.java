@@ -37,6 +37,17 @@ public final class TrackingSink implements SocketEvents.Sink {
         tracker.outputShutdown(socket);
     }
 
+    /**
+     * Once input is shut down, poll() reports the socket readable for good and a FIN can no longer
+     * be told apart (SSL sockets do this on the peer's close_notify): look for it now.
+     */
+    @Override
+    public void inputShuttingDown(Object socket) {
+        if (!JdkSockets.inputShutDown(socket) && JdkSockets.pendingInput(socket) == JdkSockets.FIN_PENDING) {
+            tracker.endOfStream(socket);
+        }
+    }
+
     @Override
     public void endOfStream(Object socket) {
         if (!JdkSockets.inputShutDown(socket)) { // after our own shutdownInput, -1 says nothing of the peer
@@ -69,15 +80,16 @@ public final class TrackingSink implements SocketEvents.Sink {
             flags |= CloseClassifier.OUTPUT_SHUT;
         }
         if (JdkSockets.endOfStreamRead(socket)) {
-            flags |= CloseClassifier.PEER_FIN;
-        } else if (!JdkSockets.inputShutDown(socket)) {
+            flags |= CloseClassifier.PEER_FIN; // all data was read before the end of stream
+        } else {
+            // Unread data still makes the kernel reset the connection after shutdownInput.
             int pending = JdkSockets.pendingInput(socket);
             if (pending > 0) {
                 flags |= CloseClassifier.UNREAD_DATA;
-            } else if (pending == JdkSockets.FIN_PENDING) {
-                flags |= CloseClassifier.PEER_FIN;
             } else if (pending == JdkSockets.ERROR_PENDING) {
                 flags |= CloseClassifier.RESET_BY_PEER;
+            } else if (pending == JdkSockets.FIN_PENDING && !JdkSockets.inputShutDown(socket)) {
+                flags |= CloseClassifier.PEER_FIN;
             }
         }
         return flags;

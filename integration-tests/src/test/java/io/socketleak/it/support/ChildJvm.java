@@ -1,0 +1,101 @@
+package io.socketleak.it.support;
+
+import java.io.File;
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.TimeUnit;
+
+/** Runs a main class of the test classpath in a fresh JVM (the same JDK as the tests), optionally with the agent. */
+public final class ChildJvm {
+    private final List<String> jvmArgs = new ArrayList<>();
+    private final Map<String, String> env = new java.util.HashMap<>();
+
+    /** What the process did. */
+    public record Result(int exitCode, String stdout, String stderr) {
+        public List<String> stderrLines() {
+            return stderr.lines().filter(l -> !l.isBlank()).toList();
+        }
+    }
+
+    public static String javaExecutable() {
+        return System.getProperty("socketleak.testJvm", Path.of(System.getProperty("java.home"), "bin", "java")
+                .toString());
+    }
+
+    public static Path agentJar() {
+        Path jar = Path.of(System.getProperty("socketleak.agentJar", "../agent/target/socket-leak-agent.jar"));
+        if (!Files.isRegularFile(jar)) {
+            throw new AssertionError("agent jar not built: " + jar + " (run mvn package from the project root)");
+        }
+        return jar.toAbsolutePath();
+    }
+
+    public ChildJvm withAgent(String options) {
+        jvmArgs.add("-javaagent:" + agentJar() + (options == null || options.isEmpty() ? "" : "=" + options));
+        return this;
+    }
+
+    public ChildJvm jvmArg(String arg) {
+        jvmArgs.add(arg);
+        return this;
+    }
+
+    public ChildJvm env(String name, String value) {
+        env.put(name, value);
+        return this;
+    }
+
+    public Process start(Class<?> main, String... args) throws IOException {
+        List<String> command = new ArrayList<>();
+        command.add(javaExecutable());
+        command.add("-Xshare:auto");
+        command.addAll(jvmArgs);
+        command.add("-cp");
+        command.add(System.getProperty("java.class.path"));
+        command.add(main.getName());
+        command.addAll(List.of(args));
+        ProcessBuilder builder = new ProcessBuilder(command);
+        builder.environment().putAll(env);
+        return builder.start();
+    }
+
+    public Result run(Class<?> main, String... args) throws IOException, InterruptedException {
+        Process process = start(main, args);
+        process.getOutputStream().close();
+        Path out = Files.createTempFile("child-out", ".txt");
+        Path err = Files.createTempFile("child-err", ".txt");
+        try {
+            Thread o = pump(process.getInputStream(), out.toFile());
+            Thread e = pump(process.getErrorStream(), err.toFile());
+            if (!process.waitFor(60, TimeUnit.SECONDS)) {
+                process.destroyForcibly();
+                throw new AssertionError("child JVM did not finish within 60 s: " + main.getName());
+            }
+            o.join();
+            e.join();
+            return new Result(process.exitValue(), Files.readString(out, StandardCharsets.UTF_8),
+                    Files.readString(err, StandardCharsets.UTF_8));
+        } finally {
+            Files.deleteIfExists(out);
+            Files.deleteIfExists(err);
+        }
+    }
+
+    private static Thread pump(java.io.InputStream in, File to) {
+        Thread t = new Thread(() -> {
+            try (in; var out = Files.newOutputStream(to.toPath())) {
+                in.transferTo(out);
+            } catch (IOException ignored) {
+                // the process ended
+            }
+        });
+        t.setDaemon(true);
+        t.start();
+        return t;
+    }
+}
