@@ -72,12 +72,12 @@ final class DetectorThread extends Thread {
             }
             writeReportFile(report);
             log.info("at exit: " + SummaryLine.render(report));
-            if (report.leakCount() > 0) {
-                log.warn("socket leaks found:\n" + TextReport.render(report));
-                if (options.failOnLeak()) {
-                    System.err.flush();
-                    Runtime.getRuntime().halt(3);
-                }
+            if (report.leakCount() > 0 && options.failOnLeak()) {
+                log.error("socket leaks found (failOnLeak: exit status 3):\n" + TextReport.render(report));
+                System.err.flush();
+                Runtime.getRuntime().halt(3);
+            } else if (report.leakCount() > 0) {
+                log.warn("socket leaks found:\n" + TextReport.renderLeaks(report));
             }
         } catch (Throwable t) {
             log.warn("could not report at exit: " + t);

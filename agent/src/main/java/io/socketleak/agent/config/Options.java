@@ -101,10 +101,12 @@ public record Options(
                 String name = eq < 0 ? entry : entry.substring(0, eq).strip();
                 Key key = Key.named(name);
                 if (key == null) {
-                    throw new BadOptionException("unknown option '" + entry + "': valid keys are " + keyNames());
+                    throw new BadOptionException("unknown option '" + oneLine(entry) + "': valid keys are "
+                            + keyNames());
                 }
                 if (eq < 0) {
-                    throw new BadOptionException("bad option '" + entry + "': expected " + name + "=" + key.expected);
+                    throw new BadOptionException("bad option '" + oneLine(entry) + "': expected " + name + "="
+                            + key.expected);
                 }
                 given.computeIfAbsent(key, k -> new ArrayList<>()).add(entry.substring(eq + 1).strip());
             }
@@ -147,10 +149,25 @@ public record Options(
             }
         }
         if (timeWait != null && timeWait.isZero()) {
-            throw new BadOptionException("bad option 'timeWait=0': expected " + Key.TIME_WAIT.expected);
+            throw new BadOptionException("bad option 'timeWait=" + oneLine(given.get(Key.TIME_WAIT).get(0))
+                    + "': expected " + Key.TIME_WAIT.expected);
         }
         return new Options(interval, report, failOnLeak, closeWaitAfter, warnAt, exclude, timeWait, portRange,
                 jmx, log, maxTracked);
+    }
+
+    /** A value as it can stand in a one-line message: control characters shown as escapes. */
+    static String oneLine(String value) {
+        StringBuilder out = new StringBuilder(value.length());
+        for (int i = 0; i < value.length(); i++) {
+            char c = value.charAt(i);
+            if (c < 0x20 || c == 0x7f) {
+                out.append(String.format("\\u%04x", (int) c));
+            } else {
+                out.append(c);
+            }
+        }
+        return out.toString();
     }
 
     public static String keyNames() {
@@ -177,7 +194,8 @@ public record Options(
             try {
                 return convert.apply(value);
             } catch (IllegalArgumentException e) {
-                throw new BadOptionException("bad option '" + key.name + "=" + value + "': expected " + key.expected);
+                throw new BadOptionException("bad option '" + key.name + "=" + oneLine(value) + "': expected "
+                        + key.expected);
             }
         }
 

@@ -32,12 +32,8 @@ public final class TextReport {
                     c.notStored(), s.notStoredOpen()));
         }
 
-        List<Leak> leaks = report.allLeaks();
-        out.append('\n').append("LEAKS: ").append(report.leakCount() == 0 ? "none" : report.leakCount()).append('\n');
-        for (Leak leak : leaks) {
-            out.append("  ").append(describe(leak)).append('\n');
-            frames(out, leak.site().frames());
-        }
+        out.append('\n');
+        leaks(out, report);
 
         out.append('\n').append("Open sockets by call site:");
         int listed = 0;
@@ -66,7 +62,7 @@ public final class TextReport {
         out.append('\n').append("Busiest call sites (all time):\n");
         s.callSites().stream()
                 .sorted((a, b) -> Long.compare(b.opened(), a.opened()))
-                .limit(5)
+                .limit(10)
                 .forEach(site -> out.append(String.format(Locale.ROOT,
                         "  %6d opened, %d active / %d passive / %d abortive closes, %d collected  %s%n",
                         site.opened(), site.activeCloses(), site.passiveCloses(), site.abortiveCloses(),
@@ -114,6 +110,21 @@ public final class TextReport {
         return out.toString();
     }
 
+    /** Just the leaks, each with its stack: what the agent logs at exit. */
+    public static String renderLeaks(Report report) {
+        StringBuilder out = new StringBuilder(1024);
+        leaks(out, report);
+        return out.toString();
+    }
+
+    private static void leaks(StringBuilder out, Report report) {
+        out.append("LEAKS: ").append(report.leakCount() == 0 ? "none" : report.leakCount()).append('\n');
+        for (Leak leak : report.allLeaks()) {
+            out.append("  ").append(describe(leak)).append('\n');
+            frames(out, leak.site().frames());
+        }
+    }
+
     static String describe(Leak leak) {
         String what = switch (leak.kind()) {
             case COLLECTED -> "garbage-collected without close()";
@@ -121,9 +132,10 @@ public final class TextReport {
             case OPEN_AT_EXIT -> "still open at exit";
         };
         String count = leak.count() == 1 ? "1 socket" : leak.count() + " sockets";
-        String when = leak.kind() == LeakKind.OPEN_AT_EXIT ? "open for " : "found after ";
-        return String.format(Locale.ROOT, "%s, %s: %s; latest to %s, %s%s, opened on thread %s",
-                leak.kind().jsonName(), count, what, leak.remote(), when, age(leak.ageMillis()), leak.thread());
+        String age = leak.kind() == LeakKind.OPEN_AT_EXIT ? "open for " + age(leak.ageMillis())
+                : "found " + age(leak.ageMillis()) + " after it was opened";
+        return String.format(Locale.ROOT, "%s, %s: %s; latest to %s, %s on thread %s",
+                leak.kind().jsonName(), count, what, leak.remote(), age, leak.thread());
     }
 
     static void frames(StringBuilder out, List<String> frames) {

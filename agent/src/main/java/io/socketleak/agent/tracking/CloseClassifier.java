@@ -23,8 +23,8 @@ public final class CloseClassifier {
 
     /**
      * @param flags             what the socket's state shows at the close
-     * @param endOfStreamAt     when the application first read end-of-stream, or 0
-     * @param outputShutdownAt  when the application shut down its output, or 0
+     * @param endOfStreamAt     {@code System.nanoTime()} when the application first read end-of-stream, or 0
+     * @param outputShutdownAt  {@code System.nanoTime()} when the application shut down its output, or 0
      */
     public static CloseKind classify(int flags, long endOfStreamAt, long outputShutdownAt) {
         if ((flags & (RESET_BY_PEER | LINGER_ZERO | UNREAD_DATA)) != 0) {
@@ -35,7 +35,7 @@ public final class CloseClassifier {
             return CloseKind.ACTIVE;
         }
         boolean ourFinFirst = outputShutdownAt != 0
-                ? endOfStreamAt == 0 || outputShutdownAt < endOfStreamAt
+                ? endOfStreamAt == 0 || outputShutdownAt - endOfStreamAt <= 0
                 // shut down before the agent saw it (attached later): the order is unknown, assume ours
                 : (flags & OUTPUT_SHUT) != 0 && endOfStreamAt == 0;
         return ourFinFirst ? CloseKind.ACTIVE : CloseKind.PASSIVE;

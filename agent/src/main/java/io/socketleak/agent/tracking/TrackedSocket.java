@@ -22,8 +22,9 @@ final class TrackedSocket extends WeakReference<Object> {
 
     /** The allocation stack, until the tracker turns it into a call site. */
     volatile Throwable stack;
-    volatile long endOfStreamAtMillis;
-    volatile long outputShutdownAtMillis;
+    /** {@code System.nanoTime()} of the first end-of-stream read, or 0: orders it against the shutdown. */
+    volatile long endOfStreamAtNanos;
+    volatile long outputShutdownAtNanos;
     volatile CloseKind closeKind;
     volatile long closedAtMillis;
 
@@ -61,6 +62,16 @@ final class TrackedSocket extends WeakReference<Object> {
     @Override
     public int hashCode() {
         return identity;
+    }
+
+    /** Two records are equal while they refer to the same live socket; a cleared one only to itself. */
+    @Override
+    public boolean equals(Object other) {
+        if (other == this) {
+            return true;
+        }
+        Object socket = get();
+        return socket != null && other instanceof TrackedSocket t && t.get() == socket;
     }
 
     /** Looks a socket up in a map keyed by records, without holding on to it. */

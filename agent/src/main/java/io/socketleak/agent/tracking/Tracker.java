@@ -92,16 +92,16 @@ public final class Tracker {
     /** The application shut down its output: our FIN went out before any close. */
     public void outputShutdown(Object socket) {
         TrackedSocket record = open.get(new TrackedSocket.Probe(socket));
-        if (record != null && record.outputShutdownAtMillis == 0) {
-            record.outputShutdownAtMillis = System.currentTimeMillis();
+        if (record != null && record.outputShutdownAtNanos == 0) {
+            record.outputShutdownAtNanos = System.nanoTime();
         }
     }
 
     /** A read returned end-of-stream: the peer has closed its side. */
     public void endOfStream(Object socket) {
         TrackedSocket record = open.get(new TrackedSocket.Probe(socket));
-        if (record != null && record.endOfStreamAtMillis == 0) {
-            record.endOfStreamAtMillis = System.currentTimeMillis();
+        if (record != null && record.endOfStreamAtNanos == 0) {
+            record.endOfStreamAtNanos = System.nanoTime();
             endedByPeer.add(record);
         }
     }
@@ -121,8 +121,8 @@ public final class Tracker {
             return kind;
         }
         record.clear(); // its fate is known: the collector need not report it
-        CloseKind kind = CloseClassifier.classify(closeFlags, record.endOfStreamAtMillis,
-                record.outputShutdownAtMillis);
+        CloseKind kind = CloseClassifier.classify(closeFlags, record.endOfStreamAtNanos,
+                record.outputShutdownAtNanos);
         if (record.excluded) {
             return kind;
         }
@@ -186,12 +186,13 @@ public final class Tracker {
         while ((record = endedByPeer.poll()) != null) {
             awaitingClose.add(record);
         }
-        long closeWaitMillis = settings.closeWaitAfter().toMillis();
+        long closeWaitNanos = settings.closeWaitAfter().toNanos();
+        long nowNanos = System.nanoTime();
         for (Iterator<TrackedSocket> it = awaitingClose.iterator(); it.hasNext(); ) {
             TrackedSocket r = it.next();
-            if (!r.isOpen() || r.excluded || r.outputShutdownAtMillis != 0 || r.refersTo(null)) {
+            if (!r.isOpen() || r.excluded || r.outputShutdownAtNanos != 0 || r.refersTo(null)) {
                 it.remove();
-            } else if (now - r.endOfStreamAtMillis >= closeWaitMillis) {
+            } else if (nowNanos - r.endOfStreamAtNanos >= closeWaitNanos) {
                 it.remove();
                 closeWaitLeaks++;
                 r.site.closeWait++;

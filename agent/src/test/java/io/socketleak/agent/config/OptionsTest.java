@@ -9,7 +9,6 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
-import org.junit.jupiter.api.Disabled;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
@@ -303,8 +302,6 @@ class OptionsTest {
         assertTrue(message.contains("duration"), message);
     }
 
-    @Disabled("BUG: Options.java:150 builds the timeWait message from a hard-coded 'timeWait=0' instead of the value"
-            + " the user gave, so 'timeWait=0s' (or 0ms, 0.0) is reported as 'timeWait=0'")
     @ParameterizedTest
     @ValueSource(strings = {"timeWait=0s", "timeWait=0ms", "timeWait=0.0"})
     void aZeroTimeWaitIsReportedWithTheValueAsWritten(String arg) {
@@ -327,8 +324,6 @@ class OptionsTest {
         assertTrue(e.getMessage().startsWith("bad option 'failOnLeak=sometimes': expected "), e.getMessage());
     }
 
-    @Disabled("BUG: Options.java:180 (and :104/:107) copy the value verbatim into the message; a value with a line"
-            + " break inside (possible in a property or environment variable) makes the 'one line' error span two")
     @Test
     void aValueWithALineBreakStillGivesAOneLineMessage() {
         BadOptionException e = assertThrows(BadOptionException.class,

@@ -5,7 +5,6 @@ import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.function.Consumer;
 import net.bytebuddy.ByteBuddy;
-import net.bytebuddy.description.type.TypeDescription;
 import net.bytebuddy.dynamic.loading.ClassLoadingStrategy;
 import net.bytebuddy.implementation.MethodCall;
 import net.bytebuddy.matcher.ElementMatchers;
@@ -36,8 +35,7 @@ public final class ApplicationCode {
             Method run = Runnable.class.getMethod("run");
             Class<?> type = new ByteBuddy()
                     .subclass(Object.class)
-                    .implement(TypeDescription.Generic.Builder
-                            .parameterizedType(Consumer.class, Runnable.class).build())
+                    .implement(Consumer.class) // raw: one accept(Object), no bridge method, one frame
                     .name(className)
                     .method(ElementMatchers.named("accept"))
                     .intercept(MethodCall.invoke(run).onArgument(0)
