@@ -4,11 +4,11 @@ import java.lang.ref.Reference;
 import java.lang.ref.ReferenceQueue;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
+import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.Comparator;
 import java.util.HashMap;
-import java.util.Iterator;
 import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
 import java.util.List;
@@ -56,7 +56,8 @@ public final class Tracker {
     private final Map<List<StackTraceElement>, CallSite> callSites = new HashMap<>();
     private final Map<InetSocketAddress, Destination> destinations = new HashMap<>();
     private final Map<String, LeakTally> leaks = new LinkedHashMap<>();
-    private final List<TrackedSocket> awaitingClose = new ArrayList<>();
+    /** Sockets whose peer closed, oldest end-of-stream first, until they close or are due as leaks. */
+    private final ArrayDeque<TrackedSocket> awaitingClose = new ArrayDeque<>();
     private CallSite otherCallSites;
     private CallSite excludedSite;
     private Destination otherDestinations;
@@ -188,15 +189,18 @@ public final class Tracker {
         }
         long closeWaitNanos = settings.closeWaitAfter().toNanos();
         long nowNanos = System.nanoTime();
-        for (Iterator<TrackedSocket> it = awaitingClose.iterator(); it.hasNext(); ) {
-            TrackedSocket r = it.next();
-            if (!r.isOpen() || r.excluded || r.outputShutdownAtNanos != 0 || r.refersTo(null)) {
-                it.remove();
-            } else if (nowNanos - r.endOfStreamAtNanos >= closeWaitNanos) {
-                it.remove();
+        // Oldest first: stop at the first socket that is still open and not yet due.
+        while ((record = awaitingClose.peekFirst()) != null) {
+            boolean settled = !record.isOpen() || record.excluded || record.outputShutdownAtNanos != 0
+                    || record.refersTo(null);
+            if (!settled && nowNanos - record.endOfStreamAtNanos < closeWaitNanos) {
+                break;
+            }
+            awaitingClose.pollFirst();
+            if (!settled) {
                 closeWaitLeaks++;
-                r.site.closeWait++;
-                leakFound(LeakKind.CLOSE_WAIT, r, now);
+                record.site.closeWait++;
+                leakFound(LeakKind.CLOSE_WAIT, record, now);
             }
         }
     }
