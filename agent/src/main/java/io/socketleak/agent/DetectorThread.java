@@ -2,33 +2,74 @@ package io.socketleak.agent;
 
 import io.socketleak.agent.config.Options;
 import io.socketleak.agent.report.AgentLog;
+import io.socketleak.agent.report.BudgetWatch;
 import io.socketleak.agent.report.Report;
 import io.socketleak.agent.report.Reporter;
 import io.socketleak.agent.report.SummaryLine;
 import io.socketleak.agent.report.TextReport;
+import io.socketleak.agent.tcp.KernelTcpTable;
+import io.socketleak.agent.tracking.Exhaustion;
 import io.socketleak.agent.tracking.Tracker;
 import io.socketleak.bootstrap.SocketEvents;
 import java.nio.file.Path;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.locks.LockSupport;
 
 /**
  * The agent's one background thread: processes what the hooks queued (stacks, collected sockets,
- * CLOSE_WAIT deadlines), logs the periodic summary, rewrites the report file, and reports at exit.
+ * CLOSE_WAIT deadlines), watches the port and descriptor budgets, reads the kernel's connection
+ * table, logs the periodic summary, rewrites the report file, and reports at exit.
  */
 final class DetectorThread extends Thread {
     /** How often queued work is processed: the delay before a leak is noticed. */
-    private static final long TICK_MILLIS = 200;
+    private static final long TICK_MILLIS = 100;
+    private static final long BUDGET_CHECK_MILLIS = 1000;
+    private static final long SETTINGS_REFRESH_MILLIS = 60_000;
+    /** The kernel's table is read at least this far apart, and far enough to cost under 1% of a core. */
+    private static final long KERNEL_SCAN_MILLIS = 2000;
+    /** One full report per burst of refused connects. */
+    private static final long FAILURE_REPORT_MILLIS = 10_000;
+
+    /** Raised on application threads (a budget line crossed, a connect refused); wakes this thread. */
+    static final class Alarm implements Runnable {
+        private final AtomicBoolean raised = new AtomicBoolean();
+        private volatile Thread waiter;
+
+        @Override
+        public void run() {
+            if (!raised.getAndSet(true)) {
+                Thread t = waiter;
+                if (t != null) {
+                    LockSupport.unpark(t);
+                }
+            }
+        }
+
+        boolean takeRaised() {
+            return raised.getAndSet(false);
+        }
+    }
 
     private final Tracker tracker;
     private final Reporter reporter;
+    private final BudgetWatch budgets;
+    private final Alarm alarm;
     private final Options options;
     private final AgentLog log;
+    private final KernelTcpTable kernel = KernelTcpTable.available() ? new KernelTcpTable() : null;
     private volatile boolean stopped;
+    private long exhaustionsSeen;
+    private long lastFailureReport = Long.MIN_VALUE / 2;
 
-    DetectorThread(Tracker tracker, Reporter reporter, Options options, AgentLog log) {
+    DetectorThread(Tracker tracker, Reporter reporter, BudgetWatch budgets, Alarm alarm, Options options,
+                   AgentLog log) {
         super(Installer.NAME);
         setDaemon(true);
         this.tracker = tracker;
         this.reporter = reporter;
+        this.budgets = budgets;
+        this.alarm = alarm;
         this.options = options;
         this.log = log;
     }
@@ -36,24 +77,74 @@ final class DetectorThread extends Thread {
     @Override
     public void run() {
         SocketEvents.ignoreCurrentThread();
+        alarm.waiter = this;
         long interval = options.interval().toMillis();
-        long nextSummary = System.currentTimeMillis() + interval;
+        long now = System.currentTimeMillis();
+        long nextSummary = now + interval;
+        long nextBudgetCheck = now;
+        long nextKernelScan = now;
+        long nextSettings = now + SETTINGS_REFRESH_MILLIS;
         while (!stopped) {
+            LockSupport.parkNanos(this, TimeUnit.MILLISECONDS.toNanos(TICK_MILLIS));
+            if (Thread.interrupted()) {
+                return;
+            }
             try {
-                Thread.sleep(TICK_MILLIS);
+                boolean alarmed = alarm.takeRaised();
                 tracker.process();
-                if (interval > 0 && System.currentTimeMillis() >= nextSummary) {
-                    nextSummary = System.currentTimeMillis() + interval;
+                now = System.currentTimeMillis();
+                if (alarmed) {
+                    reportExhaustion(now);
+                }
+                if (kernel != null && now >= nextKernelScan) {
+                    nextKernelScan = now + scanKernel();
+                }
+                if (alarmed || now >= nextBudgetCheck) {
+                    nextBudgetCheck = now + BUDGET_CHECK_MILLIS;
+                    budgets.check(reporter.tcpSettings(), reporter.kernelView(), reporter.readFileDescriptors());
+                }
+                if (now >= nextSettings) {
+                    nextSettings = now + SETTINGS_REFRESH_MILLIS;
+                    reporter.refreshTcpSettings();
+                }
+                if (interval > 0 && now >= nextSummary) {
+                    nextSummary = now + interval;
                     Report report = reporter.report();
                     log.info(SummaryLine.render(report));
                     writeReportFile(report);
                 }
-            } catch (InterruptedException e) {
-                return;
             } catch (Throwable t) {
                 log.warn("internal error, tracking continues: " + t);
             }
         }
+    }
+
+    /** Reads the kernel's table; returns the delay until the next read. */
+    private long scanKernel() {
+        try {
+            KernelTcpTable.View view = kernel.scan();
+            reporter.kernelView(view);
+            tracker.peerClosedPerKernel(view.closeWait());
+            return Math.max(KERNEL_SCAN_MILLIS, TimeUnit.NANOSECONDS.toMillis(view.scanNanos()) * 100);
+        } catch (Exception e) {
+            return KERNEL_SCAN_MILLIS; // out of descriptors, say: try again later
+        }
+    }
+
+    /** The kernel refused a connect: the full report, from memory (no descriptor needed), once per burst. */
+    private void reportExhaustion(long now) {
+        long exhaustions = tracker.exhaustions(Exhaustion.PORTS) + tracker.exhaustions(Exhaustion.FILE_DESCRIPTORS);
+        if (exhaustions == exhaustionsSeen) {
+            return;
+        }
+        exhaustionsSeen = exhaustions;
+        if (now - lastFailureReport < FAILURE_REPORT_MILLIS) {
+            return;
+        }
+        lastFailureReport = now;
+        Report report = reporter.reportFromMemory();
+        log.error("the kernel refused a connection (" + report.sockets().exhaustions().lastMessage()
+                + "); report at the failure:\n" + TextReport.render(report));
     }
 
     /** Runs as a shutdown hook: the last summary, the report file, and {@code failOnLeak}. */

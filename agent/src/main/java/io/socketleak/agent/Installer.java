@@ -6,9 +6,11 @@ import io.socketleak.agent.instrument.Instrumenter;
 import io.socketleak.agent.instrument.TrackingSink;
 import io.socketleak.agent.jmx.SocketLeakDetector;
 import io.socketleak.agent.report.AgentLog;
+import io.socketleak.agent.report.BudgetWatch;
 import io.socketleak.agent.report.LeakWarnings;
 import io.socketleak.agent.report.Report;
 import io.socketleak.agent.report.Reporter;
+import io.socketleak.agent.tcp.TcpSettings;
 import io.socketleak.agent.tracking.Tracker;
 import io.socketleak.agent.tracking.TrackerSettings;
 import io.socketleak.bootstrap.JdkSockets;
@@ -34,9 +36,10 @@ public final class Installer {
         System.setProperty("net.bytebuddy.safe", "true");
         openJdkInternalsToBridge(inst);
         AgentLog log = AgentLog.open(options.log());
-        Tracker tracker = new Tracker(
-                new TrackerSettings(options.exclude(), options.maxTracked(), options.closeWaitAfter()),
-                new LeakWarnings(log));
+        TcpSettings tcp = TcpSettings.read(options.portRange(), options.timeWait());
+        DetectorThread.Alarm alarm = new DetectorThread.Alarm();
+        Tracker tracker = new Tracker(new TrackerSettings(options.exclude(), options.maxTracked(),
+                options.closeWaitAfter(), tcp.timeWaitSeconds()), new LeakWarnings(log), alarm);
         SocketEvents.install(new TrackingSink(tracker));
         HookStatus hooks = Instrumenter.install(inst);
         for (String missing : hooks.missing()) {
@@ -50,7 +53,8 @@ public final class Installer {
             log.warn("-Djdk.net.usePlainSocketImpl is set: java.net.Socket is not tracked, only SocketChannel");
         }
         Reporter reporter = new Reporter(tracker, () -> health(hooks), options.portRange(), options.timeWait());
-        DetectorThread detector = new DetectorThread(tracker, reporter, options, log);
+        DetectorThread detector = new DetectorThread(tracker, reporter,
+                new BudgetWatch(tracker, log, options.warnAt()), alarm, options, log);
         detector.start();
         Runtime.getRuntime().addShutdownHook(new Thread(detector::atExit, NAME + "-exit"));
         if (options.jmx()) {

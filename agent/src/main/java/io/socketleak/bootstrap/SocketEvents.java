@@ -29,6 +29,9 @@ public final class SocketEvents {
         void endOfStream(Object socket);
 
         void closing(Object socket);
+
+        /** A connect, bind or accept threw: the agent looks for port or descriptor exhaustion. */
+        void failed(Object socket, Throwable failure);
     }
 
     private static final int CONNECTED = 0;
@@ -38,6 +41,7 @@ public final class SocketEvents {
     private static final int END_OF_STREAM = 4;
     private static final int CLOSING = 5;
     private static final int INPUT_SHUTTING_DOWN = 6;
+    private static final int FAILED = 7;
 
     private static volatile Sink sink;
 
@@ -112,7 +116,15 @@ public final class SocketEvents {
         dispatch(CLOSING, socket);
     }
 
+    public static void failed(Object socket, Throwable failure) {
+        dispatch(FAILED, socket, failure);
+    }
+
     private static void dispatch(int event, Object socket) {
+        dispatch(event, socket, null);
+    }
+
+    private static void dispatch(int event, Object socket, Throwable failure) {
         Sink s = sink;
         if (s == null) {
             return;
@@ -130,6 +142,7 @@ public final class SocketEvents {
                 case OUTPUT_SHUTDOWN -> s.outputShutdown(socket);
                 case END_OF_STREAM -> s.endOfStream(socket);
                 case INPUT_SHUTTING_DOWN -> s.inputShuttingDown(socket);
+                case FAILED -> s.failed(socket, failure);
                 default -> s.closing(socket);
             }
         } catch (Throwable t) {

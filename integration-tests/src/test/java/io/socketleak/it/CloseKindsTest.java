@@ -131,7 +131,9 @@ class CloseKindsTest {
         }
         if (KernelTcp.available()) {
             assertEquals(ending.counter, kernelKind(localPort, peerPort),
-                    "the kernel should agree with the scenario " + ending);
+                    "the kernel should agree with the scenario " + ending + "; kernel entries for ports " + localPort
+                            + "/" + peerPort + ": " + KernelTcp.entries().stream()
+                            .filter(e -> e.localPort() == localPort || e.remotePort() == localPort).toList());
         }
         for (String counter : new String[] {"activeCloses", "passiveCloses", "abortiveCloses"}) {
             assertEquals(counter.equals(ending.counter) ? 1 : 0, delta(before, after, api, counter),
@@ -259,6 +261,9 @@ class CloseKindsTest {
             // available() of an SSL socket counts decrypted bytes only: wait on the raw socket's state instead
             while (System.currentTimeMillis() < deadline && !hasUnread()) {
                 AgentReport.sleep(10);
+            }
+            if (!hasUnread()) {
+                throw new AssertionError("the peer's 100 bytes never arrived");
             }
             AgentReport.sleep(50);
         }

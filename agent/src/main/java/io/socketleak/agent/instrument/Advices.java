@@ -18,15 +18,20 @@ final class Advices {
         static void exit(@Advice.This Object self, @Advice.Thrown Throwable failure) {
             if (failure == null) {
                 SocketEvents.connected(self);
+            } else {
+                SocketEvents.failed(self, failure);
             }
         }
     }
 
     /** Exit of {@code SocketChannel.connect}/{@code finishConnect}: {@code true} means connected. */
     static final class ConnectedIfTrue {
-        @Advice.OnMethodExit(suppress = Throwable.class)
-        static void exit(@Advice.This Object self, @Advice.Return boolean connected) {
-            if (connected) {
+        @Advice.OnMethodExit(onThrowable = Throwable.class, suppress = Throwable.class)
+        static void exit(@Advice.This Object self, @Advice.Return boolean connected,
+                         @Advice.Thrown Throwable failure) {
+            if (failure != null) {
+                SocketEvents.failed(self, failure);
+            } else if (connected) {
                 SocketEvents.connected(self);
             }
         }
@@ -34,9 +39,24 @@ final class Advices {
 
     /** Exit of {@code NioSocketImpl.accept(SocketImpl)}: the argument is the accepted socket. */
     static final class AcceptedIntoArgument {
-        @Advice.OnMethodExit(suppress = Throwable.class)
-        static void exit(@Advice.Argument(0) Object accepted) {
-            SocketEvents.accepted(accepted);
+        @Advice.OnMethodExit(onThrowable = Throwable.class, suppress = Throwable.class)
+        static void exit(@Advice.This Object self, @Advice.Argument(0) Object accepted,
+                         @Advice.Thrown Throwable failure) {
+            if (failure == null) {
+                SocketEvents.accepted(accepted);
+            } else {
+                SocketEvents.failed(self, failure);
+            }
+        }
+    }
+
+    /** Exit of a bind or accept: only its failure is of interest (port or descriptor exhaustion). */
+    static final class Failure {
+        @Advice.OnMethodExit(onThrowable = Throwable.class, suppress = Throwable.class)
+        static void exit(@Advice.This Object self, @Advice.Thrown Throwable failure) {
+            if (failure != null) {
+                SocketEvents.failed(self, failure);
+            }
         }
     }
 

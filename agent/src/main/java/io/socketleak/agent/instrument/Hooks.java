@@ -8,6 +8,7 @@ import static net.bytebuddy.matcher.ElementMatchers.takesArgument;
 import static net.bytebuddy.matcher.ElementMatchers.takesArguments;
 
 import java.io.FileDescriptor;
+import java.net.InetAddress;
 import java.net.ProtocolFamily;
 import java.net.SocketAddress;
 import java.net.SocketImpl;
@@ -32,6 +33,9 @@ public final class Hooks {
             new Hook("accepted", SOCKET_IMPL, "accept(SocketImpl)",
                     isMethod().and(named("accept")).and(takesArguments(SocketImpl.class)),
                     Advices.AcceptedIntoArgument.class),
+            new Hook("bind failed", SOCKET_IMPL, "bind(InetAddress, int)",
+                    isMethod().and(named("bind")).and(takesArguments(InetAddress.class, int.class)),
+                    Advices.Failure.class),
             new Hook("listening", SOCKET_IMPL, "listen(int)",
                     isMethod().and(named("listen")).and(takesArguments(int.class)),
                     Advices.Listening.class),
@@ -64,6 +68,9 @@ public final class Hooks {
                             .and(takesArgument(1, ProtocolFamily.class)).and(takesArgument(2, FileDescriptor.class))
                             .and(takesArgument(3, SocketAddress.class)),
                     Advices.AcceptedChannel.class),
+            new Hook("bind failed", CHANNEL, "bind(SocketAddress)",
+                    isMethod().and(named("bind")).and(takesArguments(SocketAddress.class)),
+                    Advices.Failure.class),
             new Hook("output shut down", CHANNEL, "shutdownOutput()",
                     isMethod().and(named("shutdownOutput")).and(takesArguments(0)),
                     Advices.OutputShutdown.class),
@@ -89,6 +96,12 @@ public final class Hooks {
             new Hook("listening", SERVER_CHANNEL, "bind(SocketAddress, int)",
                     isMethod().and(named("bind")).and(takesArguments(SocketAddress.class, int.class)),
                     Advices.Listening.class),
+            new Hook("accept failed", SERVER_CHANNEL, "accept()",
+                    isMethod().and(named("accept")).and(takesArguments(0)),
+                    Advices.Failure.class),
+            new Hook("accept failed", SERVER_CHANNEL, "blockingAccept(long)",
+                    isMethod().and(named("blockingAccept")).and(takesArguments(long.class)),
+                    Advices.Failure.class),
             new Hook("closing", SERVER_CHANNEL, "implCloseSelectableChannel()",
                     isMethod().and(named("implCloseSelectableChannel")).and(takesArguments(0)),
                     Advices.Closing.class));

@@ -1,6 +1,7 @@
 package io.socketleak.agent.instrument;
 
 import io.socketleak.agent.tracking.CloseClassifier;
+import io.socketleak.agent.tracking.Exhaustion;
 import io.socketleak.agent.tracking.Tracker;
 import io.socketleak.bootstrap.JdkSockets;
 import io.socketleak.bootstrap.SocketEvents;
@@ -65,6 +66,14 @@ public final class TrackingSink implements SocketEvents.Sink {
             return; // never connected, or already closing: not a close of a connection
         }
         tracker.closed(socket, closeFlags(socket));
+    }
+
+    @Override
+    public void failed(Object socket, Throwable failure) {
+        Exhaustion kind = Exhaustion.of(failure);
+        if (kind != null) {
+            tracker.exhausted(kind, failure.toString());
+        }
     }
 
     /** What the socket's state says about how this close will end the connection. */

@@ -1,5 +1,6 @@
 package io.socketleak.agent.report;
 
+import io.socketleak.agent.tcp.PortBudget;
 import io.socketleak.agent.tracking.Leak;
 import io.socketleak.agent.tracking.Snapshot;
 
@@ -8,6 +9,11 @@ public final class JsonReport {
     public static final int SCHEMA = 1;
 
     private JsonReport() {
+    }
+
+    /** Four significant decimals are plenty for ratios and rates, and keep the file readable. */
+    static double round(double value) {
+        return Math.round(value * 10_000) / 10_000.0;
     }
 
     public static String render(Report report) {
@@ -64,24 +70,53 @@ public final class JsonReport {
         }
         json.endArray();
         json.name("destinations").beginArray();
-        for (Snapshot.DestinationStats d : s.destinations()) {
+        for (int i = 0; i < s.destinations().size(); i++) {
+            Snapshot.DestinationStats d = s.destinations().get(i);
+            PortBudget b = report.budgets().get(i);
             json.beginObject()
                     .field("remote", d.remote())
                     .field("open", d.open())
+                    .field("timeWait", d.timeWait())
+                    .field("portsInUse", b.portsInUse())
+                    .field("portCapacity", b.capacity())
+                    .field("utilization", round(b.utilization()))
+                    .field("activeClosesPerSecond", round(b.activeClosesPerSecond()));
+            if (b.secondsToExhaustion() == null) {
+                json.name("secondsToExhaustion").nullValue();
+            } else {
+                json.field("secondsToExhaustion", round(b.secondsToExhaustion()));
+            }
+            if (b.hostTimeWait() < 0) {
+                json.name("hostTimeWait").nullValue();
+            } else {
+                json.field("hostTimeWait", b.hostTimeWait());
+            }
+            json.field("twReuseApplies", b.twReuseApplies())
                     .field("opened", d.opened())
                     .field("activeCloses", d.activeCloses())
                     .field("passiveCloses", d.passiveCloses())
                     .field("abortiveCloses", d.abortiveCloses())
-                    .field("collected", d.collected())
-                    .endObject();
+                    .field("collected", d.collected());
+            json.name("topCallSites").beginArray();
+            for (Snapshot.SiteCount site : d.topCallSites()) {
+                json.beginObject().field("blame", site.blame()).field("activeCloses", site.count()).endObject();
+            }
+            json.endArray().endObject();
         }
         json.endArray();
         json.name("fileDescriptors").beginObject()
                 .field("open", report.fileDescriptors().open())
                 .field("max", report.fileDescriptors().max())
+                .field("utilization", round(report.fileDescriptors().utilization()))
+                .endObject();
+        json.name("exhaustions").beginObject()
+                .field("ports", s.exhaustions().ports())
+                .field("fileDescriptors", s.exhaustions().fileDescriptors())
+                .field("lastMessage", s.exhaustions().lastMessage())
                 .endObject();
         json.name("tcp").beginObject()
                 .field("portRange", report.tcp().portRange().toString())
+                .field("reservedPorts", report.tcp().reservedPorts())
                 .field("timeWaitSeconds", report.tcp().timeWaitSeconds());
         if (report.tcp().twReuse() == null) {
             json.name("twReuse").nullValue();
@@ -89,6 +124,15 @@ public final class JsonReport {
             json.field("twReuse", report.tcp().twReuse());
         }
         json.field("source", report.tcp().source()).endObject();
+        if (report.kernel() == null) {
+            json.name("kernel").nullValue();
+        } else {
+            json.name("kernel").beginObject()
+                    .field("connections", report.kernel().connections())
+                    .field("scanMillis", round(report.kernel().scanMillis()))
+                    .field("ageMillis", report.kernel().ageMillis())
+                    .endObject();
+        }
         json.name("agent").beginObject()
                 .strings("missingHooks", report.health().missingHooks())
                 .field("swallowedFailures", report.health().swallowedFailures())

@@ -1,6 +1,7 @@
 package io.socketleak.agent.report;
 
 import io.socketleak.agent.tcp.FileDescriptors;
+import io.socketleak.agent.tcp.PortBudget;
 import io.socketleak.agent.tcp.TcpSettings;
 import io.socketleak.agent.tracking.Leak;
 import io.socketleak.agent.tracking.Snapshot;
@@ -13,9 +14,15 @@ import java.util.List;
  * agent's own health. Immutable; rendered by {@link TextReport} and {@link JsonReport}.
  *
  * @param stillOpen sockets open at exit, as leaks; empty except in the exit report with {@code failOnLeak}
+ * @param budgets   the port budget of each of {@code sockets.destinations()}, in the same order
+ * @param kernel    the last reading of the kernel's connection table, or null where there is none
  */
-public record Report(long pid, Instant time, Snapshot sockets, List<Leak> stillOpen, FileDescriptors fileDescriptors,
-                     TcpSettings tcp, Health health) {
+public record Report(long pid, Instant time, Snapshot sockets, List<Leak> stillOpen, List<PortBudget> budgets,
+                     FileDescriptors fileDescriptors, TcpSettings tcp, KernelReading kernel, Health health) {
+
+    /** When and how the kernel's table was last read: its size and the time the read took. */
+    public record KernelReading(long connections, double scanMillis, long ageMillis) {
+    }
 
     /**
      * @param missingHooks      hooks that did not take on this JDK, with reasons

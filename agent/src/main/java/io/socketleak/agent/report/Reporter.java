@@ -2,7 +2,10 @@ package io.socketleak.agent.report;
 
 import io.socketleak.agent.config.PortRange;
 import io.socketleak.agent.tcp.FileDescriptors;
+import io.socketleak.agent.tcp.KernelTcpTable;
+import io.socketleak.agent.tcp.PortBudget;
 import io.socketleak.agent.tcp.TcpSettings;
+import io.socketleak.agent.tracking.Snapshot;
 import io.socketleak.agent.tracking.Leak;
 import io.socketleak.agent.tracking.Tracker;
 import java.io.IOException;
@@ -17,33 +20,80 @@ import java.time.Instant;
 import java.util.List;
 import java.util.function.Supplier;
 
-/** Builds reports from the tracker and the system, and writes them where the options say. */
+/**
+ * Builds reports from the tracker and the system, and writes them where the options say.
+ *
+ * <p>System readings (TCP settings, the kernel's table, descriptor counts) are kept from their last
+ * refresh, so that a report can be made when the process has no descriptor left to read them again.
+ */
 public final class Reporter {
     private final Tracker tracker;
     private final Supplier<Report.Health> health;
     private final PortRange portRange;
     private final Duration timeWait;
     private final long pid = ProcessHandle.current().pid();
+    private volatile TcpSettings tcp;
+    private volatile KernelTcpTable.View kernel;
+    private volatile FileDescriptors fileDescriptors = new FileDescriptors(-1, -1);
 
     public Reporter(Tracker tracker, Supplier<Report.Health> health, PortRange portRange, Duration timeWait) {
         this.tracker = tracker;
         this.health = health;
         this.portRange = portRange;
         this.timeWait = timeWait;
+        refreshTcpSettings();
+    }
+
+    public void refreshTcpSettings() {
+        tcp = TcpSettings.read(portRange, timeWait);
+    }
+
+    public TcpSettings tcpSettings() {
+        return tcp;
+    }
+
+    public void kernelView(KernelTcpTable.View view) {
+        kernel = view;
+    }
+
+    public KernelTcpTable.View kernelView() {
+        return kernel;
+    }
+
+    /** Reads the descriptor counts, keeping the last good reading when the read itself fails. */
+    public FileDescriptors readFileDescriptors() {
+        FileDescriptors now = FileDescriptors.read();
+        if (now.open() >= 0) {
+            fileDescriptors = now;
+        }
+        return fileDescriptors;
+    }
+
+    /** A report that opens no file: for the moment the process has run out of descriptors. */
+    public Report reportFromMemory() {
+        return build(List.of(), fileDescriptors);
     }
 
     public Report report() {
-        return build(List.of());
+        return build(List.of(), readFileDescriptors());
     }
 
     /** The exit report: sockets still open count as leaks too. */
     public Report exitReport() {
-        return build(tracker.stillOpen());
+        return build(tracker.stillOpen(), readFileDescriptors());
     }
 
-    private Report build(List<Leak> stillOpen) {
-        return new Report(pid, Instant.now(), tracker.snapshot(), stillOpen, FileDescriptors.read(),
-                TcpSettings.read(portRange, timeWait), health.get());
+    private Report build(List<Leak> stillOpen, FileDescriptors fds) {
+        Snapshot snapshot = tracker.snapshot();
+        TcpSettings settings = tcp;
+        KernelTcpTable.View view = kernel;
+        List<PortBudget> budgets = new java.util.ArrayList<>(snapshot.destinations().size());
+        for (Snapshot.DestinationStats d : snapshot.destinations()) {
+            budgets.add(PortBudget.of(d, settings, view, java.util.Set.of()));
+        }
+        Report.KernelReading reading = view == null ? null : new Report.KernelReading(view.lines(),
+                view.scanNanos() / 1e6, System.currentTimeMillis() - view.takenAtMillis());
+        return new Report(pid, Instant.now(), snapshot, stillOpen, budgets, fds, settings, reading, health.get());
     }
 
     /**

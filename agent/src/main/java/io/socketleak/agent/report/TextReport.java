@@ -1,5 +1,7 @@
 package io.socketleak.agent.report;
 
+import io.socketleak.agent.tcp.PortBudget;
+import io.socketleak.agent.tcp.TcpSettings;
 import io.socketleak.agent.tracking.Leak;
 import io.socketleak.agent.tracking.LeakKind;
 import io.socketleak.agent.tracking.Snapshot;
@@ -68,14 +70,33 @@ public final class TextReport {
                         site.opened(), site.activeCloses(), site.passiveCloses(), site.abortiveCloses(),
                         site.collected(), site.blame())));
 
-        out.append('\n').append("Destinations:\n");
+        out.append('\n').append("Port budget by destination (ports in use = open + TIME_WAIT from closing first):\n");
         if (s.destinations().isEmpty()) {
-            out.append("  none\n");
+            out.append("  no outgoing connections\n");
         }
-        s.destinations().stream().limit(MAX_LISTED).forEach(d -> out.append(String.format(Locale.ROOT,
-                "  %-24s %d open, %d opened, closes: %d active, %d passive, %d abortive; %d collected%n",
-                d.remote(), d.open(), d.opened(), d.activeCloses(), d.passiveCloses(), d.abortiveCloses(),
-                d.collected())));
+        for (int i = 0; i < Math.min(MAX_LISTED, s.destinations().size()); i++) {
+            Snapshot.DestinationStats d = s.destinations().get(i);
+            PortBudget b = report.budgets().get(i);
+            out.append(String.format(Locale.ROOT, "  %-24s %5.1f%% of %d ports: %d open, %d TIME_WAIT%s; "
+                            + "%.1f active closes/s%s%n",
+                    d.remote(), 100 * b.utilization(), b.capacity(), d.open(), d.timeWait(),
+                    b.hostTimeWait() < 0 ? "" : " (host: " + b.hostTimeWait() + ")",
+                    b.activeClosesPerSecond(),
+                    b.secondsToExhaustion() == null ? "" : String.format(Locale.ROOT, ", exhausted in about %.0f s",
+                            b.secondsToExhaustion())));
+            out.append(String.format(Locale.ROOT, "  %-24s %d opened; closes: %d active, %d passive, %d abortive; "
+                            + "%d collected%n", "", d.opened(), d.activeCloses(), d.passiveCloses(),
+                    d.abortiveCloses(), d.collected()));
+            for (Snapshot.SiteCount site : d.topCallSites()) {
+                out.append(String.format(Locale.ROOT, "  %-24s %d active closes at %s%n", "", site.count(),
+                        site.blame()));
+            }
+        }
+        Snapshot.Exhaustions failures = s.exhaustions();
+        if (failures.ports() + failures.fileDescriptors() > 0) {
+            out.append(String.format(Locale.ROOT, "Refused by the kernel: %d for lack of ports, %d for lack of file "
+                    + "descriptors; latest: %s%n", failures.ports(), failures.fileDescriptors(), failures.lastMessage()));
+        }
 
         out.append('\n');
         if (report.fileDescriptors().max() > 0) {
@@ -83,10 +104,14 @@ public final class TextReport {
                     report.fileDescriptors().open(), report.fileDescriptors().max(),
                     100 * report.fileDescriptors().utilization()));
         }
-        out.append(String.format(Locale.ROOT, "TCP: ephemeral ports %s (%d), TIME_WAIT %d s%s (%s)%n",
-                report.tcp().portRange(), report.tcp().portRange().size(), report.tcp().timeWaitSeconds(),
-                report.tcp().twReuse() == null ? "" : ", tcp_tw_reuse=" + report.tcp().twReuse(),
-                report.tcp().source()));
+        TcpSettings tcp = report.tcp();
+        out.append(String.format(Locale.ROOT, "TCP: ephemeral ports %s (%d usable), TIME_WAIT %d s%s (%s)%n",
+                tcp.portRange(), tcp.portRange().size() - tcp.reservedPorts(), tcp.timeWaitSeconds(),
+                tcp.twReuse() == null ? "" : ", tcp_tw_reuse=" + tcp.twReuse(), tcp.source()));
+        if (report.kernel() != null) {
+            out.append(String.format(Locale.ROOT, "Kernel table: %d connections, read in %.1f ms, %.1f s ago%n",
+                    report.kernel().connections(), report.kernel().scanMillis(), report.kernel().ageMillis() / 1000.0));
+        }
 
         List<String> advice = advice(report);
         if (!advice.isEmpty()) {
@@ -174,11 +199,47 @@ public final class TextReport {
             lines.add("Peers closed connections that this side kept open (CLOSE_WAIT): when a read returns -1 "
                     + "(end of stream), close the socket; pooled clients need idle-connection eviction.");
         }
-        long active = s.counters().activeCloses();
-        if (active > 0 && active >= s.counters().closed() / 2 && s.counters().opened() > 1000) {
-            lines.add("This JVM closes first most of the time (" + active + " active closes): each such "
-                    + "connection holds its local port in TIME_WAIT for " + report.tcp().timeWaitSeconds()
-                    + " s. Reuse connections (keep-alive, a connection pool) instead of one per request.");
+        PortBudget busiest = null;
+        for (PortBudget b : report.budgets()) {
+            if (busiest == null || b.utilization() > busiest.utilization()) {
+                busiest = b;
+            }
+        }
+        boolean portTrouble = s.exhaustions().ports() > 0 || (busiest != null && busiest.utilization() >= 0.4);
+        if (busiest != null && (portTrouble || busiest.activeClosesPerSecond() >= 1)) {
+            String where = busiest.topCallSites().isEmpty() ? "" : " (mostly at " + busiest.topCallSites().get(0).blame()
+                    + ")";
+            lines.add(String.format(Locale.ROOT, "This JVM closes connections to %s first, %.1f times a second%s: each "
+                            + "such close holds a local port in TIME_WAIT for %d s, and at %.0f a second the %d ports "
+                            + "run out. Reuse connections (HTTP keep-alive, a connection pool), and create HTTP "
+                            + "clients once, not per request: a client per request cannot pool.",
+                    busiest.remote(), busiest.activeClosesPerSecond(), where, report.tcp().timeWaitSeconds(),
+                    busiest.capacity() / (double) report.tcp().timeWaitSeconds(), busiest.capacity()));
+        }
+        long abortive = s.counters().abortiveCloses();
+        if (abortive >= 100 && abortive * 10 >= s.counters().closed()) {
+            lines.add(abortive + " closes ended in a reset (RST). SO_LINGER 0 avoids TIME_WAIT, but the peer sees "
+                    + "\"Connection reset\" and data still in flight is lost; closing with unread data does the "
+                    + "same, so read responses to the end before closing.");
+        }
+        if (portTrouble) {
+            Integer reuse = report.tcp().twReuse();
+            if (reuse != null && reuse == 0) {
+                lines.add("net.ipv4.tcp_tw_reuse is 0: setting it to 1 lets outgoing connects take over ports in "
+                        + "TIME_WAIT after about a second (safe for clients; needs TCP timestamps, on by default).");
+            } else if (reuse != null && reuse == 2 && busiest != null && !busiest.twReuseApplies()) {
+                lines.add("net.ipv4.tcp_tw_reuse is 2, which applies to loopback only: 1 extends TIME_WAIT reuse to "
+                        + "all outgoing connections.");
+            }
+            lines.add("Widening net.ipv4.ip_local_port_range (now " + report.tcp().portRange() + ") raises the ceiling; "
+                    + "keep your servers' listening ports out of it or reserve them (ip_local_reserved_ports). "
+                    + "Two myths: net.ipv4.tcp_fin_timeout does not shorten TIME_WAIT (it bounds FIN_WAIT_2; "
+                    + "TIME_WAIT is a fixed 60 s on Linux), and tcp_tw_recycle no longer exists (removed in Linux 4.12).");
+        }
+        if (s.exhaustions().fileDescriptors() > 0 || report.fileDescriptors().utilization() >= 0.8) {
+            lines.add("File descriptors are nearly or fully used (limit " + report.fileDescriptors().max() + "): "
+                    + (collected || closeWait ? "the leaks above are the first suspects; " : "")
+                    + "if the load is legitimate, raise the limit (ulimit -n, LimitNOFILE in systemd).");
         }
         return lines;
     }

@@ -11,10 +11,12 @@ import java.util.Locale;
  * The kernel settings that decide how many connections a destination can take: the ephemeral port
  * range, how long TIME_WAIT lasts, and whether TIME_WAIT ports may be reused for new connects.
  *
+ * @param reservedPorts ports of the range listed in {@code ip_local_reserved_ports}: never picked
  * @param twReuse Linux {@code tcp_tw_reuse} (0 off, 1 on, 2 loopback only), or null elsewhere
  * @param source  where the numbers came from: the OS's files, the platform's usual defaults, or options
  */
-public record TcpSettings(PortRange portRange, int timeWaitSeconds, Integer twReuse, String source) {
+public record TcpSettings(PortRange portRange, int reservedPorts, int timeWaitSeconds, Integer twReuse,
+                          String source) {
 
     private static final Path PROC = Path.of("/proc/sys/net/ipv4");
 
@@ -24,10 +26,12 @@ public record TcpSettings(PortRange portRange, int timeWaitSeconds, Integer twRe
         PortRange range;
         int timeWait;
         Integer twReuse = null;
+        String reserved = "";
         String source;
         if (os.contains("linux")) {
             range = readRange(PROC.resolve("ip_local_port_range"), new PortRange(32768, 60999));
             twReuse = readInt(PROC.resolve("tcp_tw_reuse"));
+            reserved = readText(PROC.resolve("ip_local_reserved_ports"));
             timeWait = 60; // TCP_TIMEWAIT_LEN, fixed at build time; tcp_fin_timeout does not change it
             source = "linux /proc/sys/net/ipv4";
         } else if (os.contains("mac")) {
@@ -51,7 +55,34 @@ public record TcpSettings(PortRange portRange, int timeWaitSeconds, Integer twRe
             timeWait = (int) Math.max(1, timeWaitOverride.toSeconds());
             source += ", timeWait option";
         }
-        return new TcpSettings(range, timeWait, twReuse, source);
+        return new TcpSettings(range, reservedIn(reserved, range), timeWait, twReuse, source);
+    }
+
+    /** Counts the ports of {@code range} in the kernel's list form {@code 8080,9000-9010}. */
+    static int reservedIn(String list, PortRange range) {
+        int count = 0;
+        for (String item : list.strip().split(",")) {
+            if (item.isBlank()) {
+                continue;
+            }
+            try {
+                String[] bounds = item.strip().split("-");
+                int low = Integer.parseInt(bounds[0].strip());
+                int high = bounds.length > 1 ? Integer.parseInt(bounds[1].strip()) : low;
+                count += Math.max(0, Math.min(high, range.high()) - Math.max(low, range.low()) + 1);
+            } catch (NumberFormatException e) {
+                // not a port: ignore, as the kernel would have refused it
+            }
+        }
+        return count;
+    }
+
+    private static String readText(Path file) {
+        try {
+            return Files.readString(file);
+        } catch (IOException | RuntimeException e) {
+            return "";
+        }
     }
 
     private static PortRange readRange(Path file, PortRange fallback) {

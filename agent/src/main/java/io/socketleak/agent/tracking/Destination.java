@@ -1,18 +1,37 @@
 package io.socketleak.agent.tracking;
 
 import java.net.InetSocketAddress;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLongArray;
+import java.util.concurrent.atomic.LongAdder;
 
-/** One remote endpoint this JVM connects to, and what became of those connections. */
+/**
+ * One remote endpoint this JVM connects to: its connections, how they ended, and the closes whose
+ * TIME_WAIT still holds one of its local ports. Updated on application threads without a shared lock.
+ */
 final class Destination {
     final InetSocketAddress remote;
-    /** Written by the tracker thread only. */
-    long opened;
-    long collected;
-    /** Written by whichever thread counts a close. */
+    final LongAdder opened = new LongAdder();
+    final AtomicInteger open = new AtomicInteger();
     final AtomicLongArray closes = new AtomicLongArray(CloseKind.values().length);
+    final LongAdder collected = new LongAdder();
+    final TimeWaitWindow timeWait;
+    /** Active closes per call site, to name the code that churns this destination. */
+    final ConcurrentHashMap<CallSite, LongAdder> activeClosesBySite = new ConcurrentHashMap<>();
+    /**
+     * Ports in use (open + TIME_WAIT) at which the tracker raises its alarm, set by whoever owns
+     * the port budget; {@code Integer.MAX_VALUE} until then.
+     */
+    volatile int alarmAt = Integer.MAX_VALUE;
 
-    Destination(InetSocketAddress remote) {
+    Destination(InetSocketAddress remote, int timeWaitSeconds) {
         this.remote = remote;
+        this.timeWait = new TimeWaitWindow(timeWaitSeconds);
+    }
+
+    /** Ports held now, over-estimated cheaply: for deciding whether to look closer. */
+    long portsInUseUpperBound() {
+        return open.get() + timeWait.upperBound();
     }
 }

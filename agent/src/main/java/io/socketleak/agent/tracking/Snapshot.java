@@ -10,7 +10,12 @@ import java.util.List;
  * @param listening     listening sockets open now (counted, never leaks)
  */
 public record Snapshot(long openSockets, long notStoredOpen, long listening, Counters counters,
-                       List<CallSiteStats> callSites, List<Leak> leaks, List<DestinationStats> destinations) {
+                       List<CallSiteStats> callSites, List<Leak> leaks, List<DestinationStats> destinations,
+                       Exhaustions exhaustions) {
+
+    /** Connects, binds and accepts refused for lack of ports or descriptors, and the latest message. */
+    public record Exhaustions(long ports, long fileDescriptors, String lastMessage) {
+    }
 
     /**
      * @param closed           all closes made by the application (active + passive + abortive)
@@ -28,8 +33,26 @@ public record Snapshot(long openSockets, long notStoredOpen, long listening, Cou
                                 long closeWait, long oldestOpenMillis, List<String> remotes) {
     }
 
-    public record DestinationStats(String remote, int open, long opened, long activeCloses, long passiveCloses,
-                                   long abortiveCloses, long collected) {
+    /** Seconds over which {@link DestinationStats#recentActiveCloses} is counted, for a rate. */
+    public static final int RATE_SECONDS = 10;
+    /** With {@code tcp_tw_reuse}, a TIME_WAIT port may be reused for a new connect once it is this old. */
+    public static final int REUSE_AGE_SECONDS = 2;
+
+    /**
+     * @param timeWait           closes within the TIME_WAIT length that left TIME_WAIT here: ports still held
+     * @param youngTimeWait      of those, the ones younger than {@link #REUSE_AGE_SECONDS}: all that still
+     *                           hold a port where {@code tcp_tw_reuse} applies
+     * @param recentActiveCloses such closes in the last {@link #RATE_SECONDS} seconds
+     * @param topCallSites       the call sites with the most active closes to this destination
+     */
+    public record DestinationStats(String remote, java.net.InetSocketAddress address, int open, long opened,
+                                   long activeCloses, long passiveCloses, long abortiveCloses, long collected,
+                                   long timeWait, long youngTimeWait, long recentActiveCloses,
+                                   List<SiteCount> topCallSites) {
+    }
+
+    /** A call site's blamed line and a count. */
+    public record SiteCount(String blame, long count) {
     }
 
     public long leakCount() {

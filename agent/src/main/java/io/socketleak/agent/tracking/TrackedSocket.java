@@ -30,7 +30,8 @@ final class TrackedSocket extends WeakReference<Object> {
 
     /** Set once by the tracker thread; a close that sees it can count itself. */
     volatile CallSite site;
-    volatile Destination destination;
+    /** Where an outbound socket goes, or null (accepted sockets, and sockets past the cap). */
+    final Destination destination;
     volatile boolean excluded;
     private volatile int closeCounted;
 
@@ -38,8 +39,9 @@ final class TrackedSocket extends WeakReference<Object> {
             AtomicIntegerFieldUpdater.newUpdater(TrackedSocket.class, "closeCounted");
 
     TrackedSocket(Object socket, ReferenceQueue<Object> queue, InetSocketAddress remote, int localPort,
-                  boolean inbound, long now, Throwable stack) {
+                  boolean inbound, long now, Throwable stack, Destination destination) {
         super(socket, queue);
+        this.destination = destination;
         this.identity = System.identityHashCode(socket);
         this.remote = remote;
         this.localPort = localPort;

@@ -18,6 +18,7 @@ import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.atomic.LongAdder;
 
 /**
@@ -38,6 +39,8 @@ public final class Tracker {
 
     private final TrackerSettings settings;
     private final LeakListener listener;
+    private final Runnable alarm;
+    private final Destinations destinations;
 
     private final ConcurrentHashMap<Object, TrackedSocket> open = new ConcurrentHashMap<>();
     private final ReferenceQueue<Object> collected = new ReferenceQueue<>();
@@ -51,24 +54,38 @@ public final class Tracker {
     private final LongAdder[] closes = {new LongAdder(), new LongAdder(), new LongAdder()};
     private final LongAdder notStored = new LongAdder();
     private final LongAdder closesOfUnknown = new LongAdder();
+    private final AtomicLong openNow = new AtomicLong();
+    /** Open sockets at which an open raises the alarm (the fd budget), set by the budget's owner. */
+    private volatile long openAlarmAt = Long.MAX_VALUE;
+    private final LongAdder[] exhaustions = {new LongAdder(), new LongAdder()};
+    private volatile String lastExhaustion;
 
     // Owned by the tracker thread (guarded by this).
     private final Map<List<StackTraceElement>, CallSite> callSites = new HashMap<>();
-    private final Map<InetSocketAddress, Destination> destinations = new HashMap<>();
     private final Map<String, LeakTally> leaks = new LinkedHashMap<>();
     /** Sockets whose peer closed, oldest end-of-stream first, until they close or are due as leaks. */
     private final ArrayDeque<TrackedSocket> awaitingClose = new ArrayDeque<>();
     private CallSite otherCallSites;
     private CallSite excludedSite;
-    private Destination otherDestinations;
     private long excluded;
     private long collectedUnclosed;
     private long closeWaitLeaks;
     private long leakSequence;
 
     public Tracker(TrackerSettings settings, LeakListener listener) {
+        this(settings, listener, () -> { });
+    }
+
+    /**
+     * @param alarm run on an application thread when a destination's ports or the open sockets reach
+     *              the level set by {@link #alarmAt}/{@link #openAlarmAt}, or a connect fails for lack of
+     *              ports or descriptors: must only wake someone up
+     */
+    public Tracker(TrackerSettings settings, LeakListener listener, Runnable alarm) {
         this.settings = settings;
         this.listener = listener;
+        this.alarm = alarm;
+        this.destinations = new Destinations(settings.timeWaitSeconds());
     }
 
     // ---- application threads ----------------------------------------------------------------
@@ -80,14 +97,26 @@ public final class Tracker {
             notStored.increment();
             return;
         }
-        TrackedSocket record = new TrackedSocket(socket, collected, remote, localPort, inbound,
-                System.currentTimeMillis(), new Throwable());
-        if (open.putIfAbsent(record, record) != null) {
+        if (open.containsKey(new TrackedSocket.Probe(socket))) {
             opened.decrement(); // already known: connect() and then finishConnect() on one channel
             return;
         }
+        Destination destination = inbound ? null : destinations.of(remote);
+        TrackedSocket record = new TrackedSocket(socket, collected, remote, localPort, inbound,
+                System.currentTimeMillis(), new Throwable(), destination);
+        if (open.putIfAbsent(record, record) != null) {
+            opened.decrement(); // the same socket reported twice at once
+            return;
+        }
+        if (destination != null) {
+            destination.opened.increment();
+            destination.open.incrementAndGet();
+        }
         unresolvedCount.incrementAndGet();
         unresolved.add(record);
+        if (openNow.incrementAndGet() >= openAlarmAt) {
+            alarm.run();
+        }
     }
 
     /** The application shut down its output: our FIN went out before any close. */
@@ -122,8 +151,20 @@ public final class Tracker {
             return kind;
         }
         record.clear(); // its fate is known: the collector need not report it
+        openNow.decrementAndGet();
         CloseKind kind = CloseClassifier.classify(closeFlags, record.endOfStreamAtNanos,
                 record.outputShutdownAtNanos);
+        Destination d = record.destination;
+        if (d != null) { // ports are held whether the socket is excluded from leak tracking or not
+            d.open.decrementAndGet();
+            d.closes.incrementAndGet(kind.ordinal());
+            if (kind == CloseKind.ACTIVE) {
+                d.timeWait.add(System.currentTimeMillis() / 1000);
+                if (d.portsInUseUpperBound() >= d.alarmAt) {
+                    alarm.run();
+                }
+            }
+        }
         if (record.excluded) {
             return kind;
         }
@@ -139,7 +180,7 @@ public final class Tracker {
     /** A socket started listening. Listeners are counted, never leaks. */
     public void listening(Object socket) {
         TrackedSocket record = new TrackedSocket(socket, listenersCollected, null, 0, true,
-                System.currentTimeMillis(), null);
+                System.currentTimeMillis(), null, null);
         listeners.putIfAbsent(record, record);
     }
 
@@ -173,13 +214,18 @@ public final class Tracker {
                 if (lost.site == null) {
                     resolve(lost);
                 }
+                openNow.decrementAndGet();
+                Destination d = lost.destination;
+                if (d != null) {
+                    d.open.decrementAndGet();
+                    d.collected.increment();
+                    if (lost.endOfStreamAtNanos == 0) {
+                        d.timeWait.add(now / 1000); // the JDK's cleaner closes it: our FIN goes first
+                    }
+                }
                 if (!lost.excluded) {
                     collectedUnclosed++;
                     lost.site.collected++;
-                    Destination d = lost.destination;
-                    if (d != null) {
-                        d.collected++;
-                    }
                     leakFound(LeakKind.COLLECTED, lost, now);
                 }
             }
@@ -222,11 +268,6 @@ public final class Tracker {
         }
         CallSite site = intern(Frames.callSite(frames));
         site.opened++;
-        Destination d = record.inbound ? null : destination(record.remote);
-        if (d != null) {
-            d.opened++;
-        }
-        record.destination = d;
         record.site = site; // publishes: from here a close counts itself
         if (record.closeKind != null) {
             countClose(record);
@@ -238,11 +279,11 @@ public final class Tracker {
         if (!record.claimCloseCount() || record.excluded) {
             return;
         }
-        int kind = record.closeKind.ordinal();
-        record.site.closes.incrementAndGet(kind);
+        CloseKind kind = record.closeKind;
+        record.site.closes.incrementAndGet(kind.ordinal());
         Destination d = record.destination;
-        if (d != null) {
-            d.closes.incrementAndGet(kind);
+        if (d != null && kind == CloseKind.ACTIVE) {
+            d.activeClosesBySite.computeIfAbsent(record.site, s -> new LongAdder()).increment();
         }
     }
 
@@ -268,24 +309,6 @@ public final class Tracker {
             excludedSite = new CallSite(-1, new StackTraceElement[0]);
         }
         return excludedSite;
-    }
-
-    private Destination destination(InetSocketAddress remote) {
-        if (remote == null) {
-            return null;
-        }
-        Destination d = destinations.get(remote);
-        if (d == null) {
-            if (destinations.size() >= TrackerSettings.MAX_DESTINATIONS) {
-                if (otherDestinations == null) {
-                    otherDestinations = new Destination(InetSocketAddress.createUnresolved("(other)", 0));
-                }
-                return otherDestinations;
-            }
-            d = new Destination(remote);
-            destinations.put(remote, d);
-        }
-        return d;
     }
 
     private void leakFound(LeakKind kind, TrackedSocket record, long now) {
@@ -336,7 +359,6 @@ public final class Tracker {
         process();
         long now = System.currentTimeMillis();
         Map<CallSite, SiteOpen> openBySite = new HashMap<>();
-        Map<Destination, int[]> openByDestination = new HashMap<>();
         long stored = 0;
         for (TrackedSocket r : open.values()) {
             if (r.excluded || r.site == null || !r.isOpen()) {
@@ -348,9 +370,6 @@ public final class Tracker {
             s.oldest = Math.max(s.oldest, now - r.openedAtMillis);
             if (s.remotes.size() < 5) {
                 s.remotes.add(describe(r.remote));
-            }
-            if (r.destination != null) {
-                openByDestination.computeIfAbsent(r.destination, k -> new int[1])[0]++;
             }
         }
         long notStoredOpen = Math.max(0, notStored.sum() - closesOfUnknown.sum());
@@ -369,18 +388,7 @@ public final class Tracker {
         sites.sort(Comparator.comparingInt(Snapshot.CallSiteStats::open).reversed()
                 .thenComparing(Comparator.comparingLong(Snapshot.CallSiteStats::opened).reversed()));
 
-        List<Snapshot.DestinationStats> dests = new ArrayList<>();
-        List<Destination> allDestinations = new ArrayList<>(destinations.values());
-        if (otherDestinations != null) {
-            allDestinations.add(otherDestinations);
-        }
-        for (Destination d : allDestinations) {
-            int openCount = openByDestination.getOrDefault(d, new int[1])[0];
-            dests.add(new Snapshot.DestinationStats(describe(d.remote), openCount, d.opened,
-                    d.closes.get(0), d.closes.get(1), d.closes.get(2), d.collected));
-        }
-        dests.sort(Comparator.comparingLong(Snapshot.DestinationStats::activeCloses).reversed()
-                .thenComparing(Comparator.comparingInt(Snapshot.DestinationStats::open).reversed()));
+        List<Snapshot.DestinationStats> dests = destinationStats();
 
         List<Leak> leakList = new ArrayList<>();
         for (LeakTally tally : leaks.values()) {
@@ -392,7 +400,62 @@ public final class Tracker {
         Snapshot.Counters counters = new Snapshot.Counters(opened.sum(), active + passive + abortive, active,
                 passive, abortive, collectedUnclosed, closeWaitLeaks, notStored.sum(), excluded);
         return new Snapshot(stored + notStoredOpen, notStoredOpen, listeners.size(), counters, sites, leakList,
-                dests);
+                dests, new Snapshot.Exhaustions(exhaustions[0].sum(), exhaustions[1].sum(), lastExhaustion));
+    }
+
+    /** Destinations alone, cheaply: for watching port budgets between reports. */
+    public List<Snapshot.DestinationStats> destinationStats() {
+        return destinations.stats(System.currentTimeMillis() / 1000);
+    }
+
+    /** From now on, a close to this destination that brings its ports in use to this level raises the alarm. */
+    public void alarmAt(InetSocketAddress remote, int portsInUse) {
+        destinations.alarmAt(remote, portsInUse);
+    }
+
+    /** From now on, an open that brings the open sockets to this level raises the alarm. */
+    public void openAlarmAt(long openSockets) {
+        openAlarmAt = openSockets;
+    }
+
+    /** Sockets open now, as counted on the hot path (stored or not). */
+    public long openNow() {
+        return openNow.get();
+    }
+
+    /** A connect, bind or accept failed because the kernel ran out of ports or descriptors. */
+    public void exhausted(Exhaustion kind, String message) {
+        exhaustions[kind.ordinal()].increment();
+        lastExhaustion = message;
+        alarm.run();
+    }
+
+    public long exhaustions(Exhaustion kind) {
+        return exhaustions[kind.ordinal()].sum();
+    }
+
+    /**
+     * The kernel shows these connections (local port, remote port) in CLOSE_WAIT: the peer has closed
+     * even if the application never read the end of stream. From now they are watched like any
+     * socket whose end of stream was read.
+     */
+    public synchronized void peerClosedPerKernel(java.util.Set<Long> closeWaitPorts) {
+        if (closeWaitPorts.isEmpty()) {
+            return;
+        }
+        long now = System.nanoTime();
+        for (TrackedSocket r : open.values()) {
+            if (r.endOfStreamAtNanos == 0 && r.outputShutdownAtNanos == 0 && r.remote != null
+                    && closeWaitPorts.contains(portPair(r.localPort, r.remote.getPort()))) {
+                r.endOfStreamAtNanos = now;
+                awaitingClose.add(r);
+            }
+        }
+    }
+
+    /** The key {@link #peerClosedPerKernel} expects for a connection. */
+    public static long portPair(int localPort, int remotePort) {
+        return ((long) localPort << 16) | remotePort;
     }
 
     /** Leaks found so far; a leak found later has a higher sequence number. */

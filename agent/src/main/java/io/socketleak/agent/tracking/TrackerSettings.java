@@ -9,8 +9,14 @@ import java.util.List;
  * @param exclude        frame prefixes whose sockets are not tracked
  * @param maxTracked     sockets stored individually; past it they are only counted
  * @param closeWaitAfter how long a socket may stay open after its peer closed before it is a leak
+ * @param timeWaitSeconds how long a connection closed first by this side holds its port (TIME_WAIT)
  */
-public record TrackerSettings(List<String> exclude, int maxTracked, Duration closeWaitAfter) {
+public record TrackerSettings(List<String> exclude, int maxTracked, Duration closeWaitAfter, int timeWaitSeconds) {
+
+    public TrackerSettings(List<String> exclude, int maxTracked, Duration closeWaitAfter) {
+        this(exclude, maxTracked, closeWaitAfter, 60);
+    }
+
     /** Distinct call sites kept; past it, new stacks are pooled into one "other" site. */
     static final int MAX_CALL_SITES = 10_000;
     /** Distinct destinations kept; past it, new ones are pooled. */

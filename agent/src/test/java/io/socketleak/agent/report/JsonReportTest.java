@@ -9,6 +9,7 @@ import static org.junit.jupiter.api.Assertions.fail;
 
 import io.socketleak.agent.config.PortRange;
 import io.socketleak.agent.tcp.FileDescriptors;
+import io.socketleak.agent.tcp.PortBudget;
 import io.socketleak.agent.tcp.TcpSettings;
 import io.socketleak.agent.testing.ApplicationCode;
 import io.socketleak.agent.tracking.CloseClassifier;
@@ -23,13 +24,12 @@ import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
-import org.junit.jupiter.api.Disabled;
 import org.junit.jupiter.api.Test;
 
 /** The JSON report rendered from real tracking objects, read back with a strict parser. */
 class JsonReportTest {
     private static final Instant TIME = Instant.parse("2026-11-22T10:00:00Z");
-    private static final TcpSettings LINUX = new TcpSettings(new PortRange(32768, 60999), 60, 2, "test");
+    private static final TcpSettings LINUX = new TcpSettings(new PortRange(32768, 60999), 0, 60, 2, "test");
     private static final FileDescriptors FDS = new FileDescriptors(41, 20000);
     private static final Report.Health HEALTHY = new Report.Health(List.of(), 0, null);
 
@@ -67,7 +67,15 @@ class JsonReportTest {
     }
 
     private static Report report(Snapshot snapshot, List<Leak> stillOpen, TcpSettings tcp) {
-        return new Report(4242, TIME, snapshot, stillOpen, FDS, tcp, HEALTHY);
+        return new Report(4242, TIME, snapshot, stillOpen, budgets(snapshot, tcp), FDS, tcp, null, HEALTHY);
+    }
+
+    private static List<PortBudget> budgets(Snapshot snapshot, TcpSettings tcp) {
+        List<PortBudget> budgets = new ArrayList<>();
+        for (Snapshot.DestinationStats d : snapshot.destinations()) {
+            budgets.add(PortBudget.of(d, tcp, null, java.util.Set.of()));
+        }
+        return budgets;
     }
 
     private static Map<String, Object> render(Report report) {
@@ -256,9 +264,6 @@ class JsonReportTest {
         assertEquals(2, open);
     }
 
-    @Disabled("BUG: JsonReport.java:66-78 writes destinations with remote/open/opened/closes/collected only; the"
-            + " SPEC guarantees timeWait, portCapacity, utilization, activeClosesPerSecond and secondsToExhaustion"
-            + " for each destination, and none of them is written (nothing in the agent computes them yet)")
     @Test
     void destinationsCarryThePortBudgetFieldsTheSpecGuarantees() {
         List<Object> destinations = array(render(report(busyTracker(), List.of(), LINUX)).get("destinations"));
@@ -288,7 +293,7 @@ class JsonReportTest {
 
     @Test
     void anUnknownTwReuseIsWrittenAsNull() {
-        TcpSettings mac = new TcpSettings(new PortRange(49152, 65535), 30, null, "macOS defaults");
+        TcpSettings mac = new TcpSettings(new PortRange(49152, 65535), 0, 30, null, "macOS defaults");
         Map<String, Object> tcp = object(render(report(busyTracker(), List.of(), mac)).get("tcp"));
         assertTrue(tcp.containsKey("twReuse"));
         assertNull(tcp.get("twReuse"));
@@ -319,7 +324,8 @@ class JsonReportTest {
         opener.start();
         opener.join();
         Report.Health health = new Report.Health(List.of("connect \"x\": not found\\here"), 1, "boom\n\tat a.B");
-        Report report = new Report(1, TIME, tracker.snapshot(), List.of(), FDS, LINUX, health);
+        Snapshot snapshot = tracker.snapshot();
+        Report report = new Report(1, TIME, snapshot, List.of(), budgets(snapshot, LINUX), FDS, LINUX, null, health);
         Map<String, Object> json = JsonParser.parseObject(JsonReport.render(report));
         Map<String, Object> leak = object(array(json.get("leaks")).get(0));
         assertEquals(threadName, leak.get("thread"));

@@ -253,7 +253,9 @@ class TrackerTest {
         assertEquals(1, s.counters().excluded());
         assertEquals(0, s.openSockets());
         assertTrue(s.callSites().isEmpty());
-        assertTrue(s.destinations().isEmpty());
+        // Excluded from leak tracking, but its port is held all the same: it stays in the port budget.
+        assertEquals(1, s.destinations().size());
+        assertEquals(1, s.destinations().get(0).open());
     }
 
     @Test

@@ -1,0 +1,104 @@
+package io.socketleak.agent.report;
+
+import io.socketleak.agent.tcp.FileDescriptors;
+import io.socketleak.agent.tcp.KernelTcpTable;
+import io.socketleak.agent.tcp.PortBudget;
+import io.socketleak.agent.tcp.TcpSettings;
+import io.socketleak.agent.tracking.Snapshot;
+import io.socketleak.agent.tracking.Tracker;
+import java.util.HashMap;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Set;
+
+/**
+ * Watches every destination's port budget and the file descriptor budget, and warns the moment one
+ * is {@code warnAt} full: once when it crosses, again only if it keeps filling (every 5 points) or a
+ * minute later if it is still there. Also arms the tracker so that the close or open that crosses
+ * the line wakes the agent at once, instead of at its next check.
+ */
+public final class BudgetWatch {
+    private static final double STEP = 0.05;
+    private static final long REPEAT_MILLIS = 60_000;
+
+    private final Tracker tracker;
+    private final AgentLog log;
+    private final double warnAt;
+    private final Map<String, Warned> warned = new HashMap<>();
+
+    private record Warned(double level, long atMillis) {
+    }
+
+    public BudgetWatch(Tracker tracker, AgentLog log, double warnAt) {
+        this.tracker = tracker;
+        this.log = log;
+        this.warnAt = warnAt;
+    }
+
+    /** Checks every budget now. Runs on the agent's thread. */
+    public void check(TcpSettings tcp, KernelTcpTable.View kernel, FileDescriptors fds) {
+        long now = System.currentTimeMillis();
+        for (Snapshot.DestinationStats d : tracker.destinationStats()) {
+            if (d.address() == null) {
+                continue;
+            }
+            PortBudget budget = PortBudget.of(d, tcp, kernel, Set.of());
+            int warnPorts = (int) Math.ceil(budget.capacity() * warnAt);
+            long ownInUse = budget.twReuseApplies() ? d.open() + d.youngTimeWait() : d.open() + d.timeWait();
+            long others = Math.max(0, budget.portsInUse() - ownInUse); // other processes, per the kernel
+            tracker.alarmAt(d.address(), budget.twReuseApplies() ? Integer.MAX_VALUE
+                    : (int) Math.max(1, warnPorts - others));
+            if (shouldWarn(d.remote(), budget.utilization(), now)) {
+                log.warn(portWarning(budget));
+            }
+        }
+        if (fds.max() > 0 && fds.open() >= 0) {
+            long warnFds = (long) Math.ceil(fds.max() * warnAt);
+            // Each socket opened from now on takes a descriptor: arm the tracker for the one that crosses.
+            tracker.openAlarmAt(tracker.openNow() + Math.max(1, warnFds - fds.open()));
+            if (shouldWarn("file descriptors", fds.utilization(), now)) {
+                log.warn(String.format(Locale.ROOT,
+                        "FILE DESCRIPTORS %.0f%% used: %d of %d (ulimit -n) open, %d of them this JVM's sockets. "
+                                + "At the limit, connects and accepts fail with \"Too many open files\".",
+                        100 * fds.utilization(), fds.open(), fds.max(), tracker.openNow()));
+            }
+        }
+    }
+
+    private boolean shouldWarn(String what, double utilization, long now) {
+        Warned last = warned.get(what);
+        if (utilization < warnAt) {
+            if (last != null && utilization < warnAt - 2 * STEP) {
+                warned.remove(what); // well below again: the next crossing warns afresh
+            }
+            return false;
+        }
+        if (last == null || utilization >= last.level + STEP || now - last.atMillis >= REPEAT_MILLIS) {
+            warned.put(what, new Warned(utilization, now));
+            return true;
+        }
+        return false;
+    }
+
+    static String portWarning(PortBudget b) {
+        StringBuilder w = new StringBuilder(256);
+        w.append(String.format(Locale.ROOT, "PORTS to %s %.0f%% used: %d of %d local ports (%d open, %d in TIME_WAIT",
+                b.remote(), 100 * b.utilization(), b.portsInUse(), b.capacity(), b.open(), b.timeWait()));
+        if (b.hostTimeWait() >= 0) {
+            w.append(", ").append(b.hostTimeWait()).append(" in TIME_WAIT on the host");
+        }
+        w.append(String.format(Locale.ROOT, "), filling at %.1f active closes/s", b.activeClosesPerSecond()));
+        if (b.secondsToExhaustion() != null) {
+            w.append(String.format(Locale.ROOT, ", about %.0f s until connects fail", b.secondsToExhaustion()));
+        }
+        w.append('.');
+        if (!b.topCallSites().isEmpty()) {
+            w.append(" Closing first here:");
+            for (Snapshot.SiteCount site : b.topCallSites()) {
+                w.append("\n      ").append(site.blame()).append(" (").append(site.count()).append(" active closes)");
+            }
+            w.append("\n  Reuse connections (keep-alive, a pool) instead of opening one per request.");
+        }
+        return w.toString();
+    }
+}

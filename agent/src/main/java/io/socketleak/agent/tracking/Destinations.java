@@ -1,0 +1,74 @@
+package io.socketleak.agent.tracking;
+
+import java.net.InetSocketAddress;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.atomic.LongAdder;
+
+/** The remote endpoints this JVM connects to, bounded: past the cap, new ones share one entry. */
+final class Destinations {
+    static final int TOP_CALL_SITES = 3;
+
+    private final ConcurrentHashMap<InetSocketAddress, Destination> byRemote = new ConcurrentHashMap<>();
+    private final int timeWaitSeconds;
+    private final Destination other;
+
+    Destinations(int timeWaitSeconds) {
+        this.timeWaitSeconds = timeWaitSeconds;
+        this.other = new Destination(InetSocketAddress.createUnresolved("(other destinations)", 0), timeWaitSeconds);
+    }
+
+    Destination of(InetSocketAddress remote) {
+        if (remote == null) {
+            return null;
+        }
+        Destination d = byRemote.get(remote);
+        if (d != null) {
+            return d;
+        }
+        if (byRemote.size() >= TrackerSettings.MAX_DESTINATIONS) {
+            return other;
+        }
+        return byRemote.computeIfAbsent(remote, r -> new Destination(r, timeWaitSeconds));
+    }
+
+    Destination find(InetSocketAddress remote) {
+        return byRemote.get(remote);
+    }
+
+    /** Every destination with its TIME_WAIT estimate at {@code nowSecond}. */
+    List<Snapshot.DestinationStats> stats(long nowSecond) {
+        List<Destination> all = new ArrayList<>(byRemote.values());
+        if (other.opened.sum() > 0) {
+            all.add(other);
+        }
+        List<Snapshot.DestinationStats> stats = new ArrayList<>(all.size());
+        for (Destination d : all) {
+            long timeWait = d.timeWait.count(nowSecond, timeWaitSeconds);
+            long young = d.timeWait.count(nowSecond, Snapshot.REUSE_AGE_SECONDS);
+            List<Map.Entry<CallSite, LongAdder>> sites = new ArrayList<>(d.activeClosesBySite.entrySet());
+            sites.sort(Comparator.comparingLong((Map.Entry<CallSite, LongAdder> e) -> e.getValue().sum()).reversed());
+            List<Snapshot.SiteCount> top = new ArrayList<>();
+            for (Map.Entry<CallSite, LongAdder> e : sites.subList(0, Math.min(TOP_CALL_SITES, sites.size()))) {
+                top.add(new Snapshot.SiteCount(e.getKey().blame(), e.getValue().sum()));
+            }
+            stats.add(new Snapshot.DestinationStats(Tracker.describe(d.remote), d.remote, Math.max(0, d.open.get()),
+                    d.opened.sum(), d.closes.get(0), d.closes.get(1), d.closes.get(2), d.collected.sum(),
+                    timeWait, young, d.timeWait.count(nowSecond, Snapshot.RATE_SECONDS), top));
+        }
+        stats.sort(Comparator.comparingLong(Snapshot.DestinationStats::timeWait).reversed()
+                .thenComparing(Comparator.comparingInt(Snapshot.DestinationStats::open).reversed()));
+        return stats;
+    }
+
+    /** Sets the ports-in-use level at which closes to this destination raise the alarm. */
+    void alarmAt(InetSocketAddress remote, int portsInUse) {
+        Destination d = byRemote.get(remote);
+        if (d != null) {
+            d.alarmAt = portsInUse;
+        }
+    }
+}

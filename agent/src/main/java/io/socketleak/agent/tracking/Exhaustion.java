@@ -1,0 +1,28 @@
+package io.socketleak.agent.tracking;
+
+/** The two ways the kernel refuses new connections, recognised from the JDK's exception messages. */
+public enum Exhaustion {
+    /** No local port left for the destination (or none left to bind). */
+    PORTS,
+    /** The process's file descriptor limit ({@code ulimit -n}) is reached. */
+    FILE_DESCRIPTORS;
+
+    /** Which exhaustion a failed connect, bind or accept shows, or null for any other failure. */
+    public static Exhaustion of(Throwable failure) {
+        for (Throwable t = failure; t != null; t = t.getCause()) {
+            String message = t.getMessage();
+            if (message == null) {
+                continue;
+            }
+            if (message.contains("Too many open files")) {
+                return FILE_DESCRIPTORS;
+            }
+            if (message.contains("Cannot assign requested address") // Linux, EADDRNOTAVAIL
+                    || message.contains("No buffer space available") // Windows, WSAENOBUFS
+                    || message.contains("Address already in use")) { // an ephemeral bind found no port
+                return PORTS;
+            }
+        }
+        return null;
+    }
+}
