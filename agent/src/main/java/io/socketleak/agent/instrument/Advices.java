@@ -82,6 +82,16 @@ final class Advices {
         }
     }
 
+    /** Exit of a static method that creates a socket's descriptor: only its failure is of interest. */
+    static final class CreationFailure {
+        @Advice.OnMethodExit(onThrowable = Throwable.class, suppress = Throwable.class)
+        static void exit(@Advice.Thrown Throwable failure) {
+            if (failure != null) {
+                SocketEvents.failed(null, failure);
+            }
+        }
+    }
+
     /** Entry of {@code shutdownInput}: the last moment a waiting FIN from the peer can be seen. */
     static final class InputShuttingDown {
         @Advice.OnMethodEnter(suppress = Throwable.class)

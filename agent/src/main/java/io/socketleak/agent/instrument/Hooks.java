@@ -2,6 +2,7 @@ package io.socketleak.agent.instrument;
 
 import static net.bytebuddy.matcher.ElementMatchers.isConstructor;
 import static net.bytebuddy.matcher.ElementMatchers.isMethod;
+import static net.bytebuddy.matcher.ElementMatchers.isStatic;
 import static net.bytebuddy.matcher.ElementMatchers.named;
 import static net.bytebuddy.matcher.ElementMatchers.returns;
 import static net.bytebuddy.matcher.ElementMatchers.takesArgument;
@@ -24,6 +25,7 @@ public final class Hooks {
     static final String SOCKET_IMPL = "sun.nio.ch.NioSocketImpl";
     static final String CHANNEL = "sun.nio.ch.SocketChannelImpl";
     static final String SERVER_CHANNEL = "sun.nio.ch.ServerSocketChannelImpl";
+    static final String NET = "sun.nio.ch.Net";
 
     public static final List<Hook> ALL = List.of(
             // java.net.Socket (plain and SSL): every Socket, client or accepted, sits on a NioSocketImpl.
@@ -91,6 +93,11 @@ public final class Hooks {
             new Hook("closing", CHANNEL, "implCloseSelectableChannel()",
                     isMethod().and(named("implCloseSelectableChannel")).and(takesArguments(0)),
                     Advices.Closing.class),
+
+            // Every socket's descriptor is made here: where "Too many open files" shows first.
+            new Hook("socket creation failed", NET, "socket(...), serverSocket(...)",
+                    isStatic().and(named("socket").or(named("serverSocket"))).and(returns(FileDescriptor.class)),
+                    Advices.CreationFailure.class),
 
             // ServerSocketChannel: listening sockets are counted, never leaks.
             new Hook("listening", SERVER_CHANNEL, "bind(SocketAddress, int)",

@@ -9,10 +9,15 @@ import java.lang.management.OperatingSystemMXBean;
  */
 public record FileDescriptors(long open, long max) {
 
+    /** Reads the counts; (-1, -1) when they cannot be read, as when no descriptor is left to list them. */
     public static FileDescriptors read() {
-        OperatingSystemMXBean os = ManagementFactory.getOperatingSystemMXBean();
-        if (os instanceof com.sun.management.UnixOperatingSystemMXBean unix) {
-            return new FileDescriptors(unix.getOpenFileDescriptorCount(), unix.getMaxFileDescriptorCount());
+        try {
+            OperatingSystemMXBean os = ManagementFactory.getOperatingSystemMXBean();
+            if (os instanceof com.sun.management.UnixOperatingSystemMXBean unix) {
+                return new FileDescriptors(unix.getOpenFileDescriptorCount(), unix.getMaxFileDescriptorCount());
+            }
+        } catch (RuntimeException | InternalError e) {
+            // the JDK reports EMFILE on /proc/self/fd as an InternalError
         }
         return new FileDescriptors(-1, -1);
     }

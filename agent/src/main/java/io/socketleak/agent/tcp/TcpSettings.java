@@ -2,6 +2,8 @@ package io.socketleak.agent.tcp;
 
 import io.socketleak.agent.config.PortRange;
 import java.io.IOException;
+import java.io.InputStream;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -79,15 +81,25 @@ public record TcpSettings(PortRange portRange, int reservedPorts, int timeWaitSe
 
     private static String readText(Path file) {
         try {
-            return Files.readString(file);
+            return readProc(file);
         } catch (IOException | RuntimeException e) {
             return "";
         }
     }
 
+    /**
+     * Reads a /proc file to its end. Not {@code Files.readString}: /proc files report a size that is
+     * not their length, and a read sized by it can come back cut short.
+     */
+    private static String readProc(Path file) throws IOException {
+        try (InputStream in = Files.newInputStream(file)) {
+            return new String(in.readAllBytes(), StandardCharsets.US_ASCII);
+        }
+    }
+
     private static PortRange readRange(Path file, PortRange fallback) {
         try {
-            return PortRange.parse(Files.readString(file));
+            return PortRange.parse(readProc(file));
         } catch (IOException | RuntimeException e) {
             return fallback;
         }
@@ -95,7 +107,7 @@ public record TcpSettings(PortRange portRange, int reservedPorts, int timeWaitSe
 
     private static Integer readInt(Path file) {
         try {
-            return Integer.valueOf(Files.readString(file).strip());
+            return Integer.valueOf(readProc(file).strip());
         } catch (IOException | RuntimeException e) {
             return null;
         }

@@ -13,6 +13,7 @@ import java.util.concurrent.TimeUnit;
 /** Runs a main class of the test classpath in a fresh JVM (the same JDK as the tests), optionally with the agent. */
 public final class ChildJvm {
     private final List<String> jvmArgs = new ArrayList<>();
+    private final List<String> wrapper = new ArrayList<>();
     private final Map<String, String> env = new java.util.HashMap<>();
 
     /** What the process did. */
@@ -50,8 +51,27 @@ public final class ChildJvm {
         return this;
     }
 
+    /**
+     * Runs the JVM in a new private network namespace (loopback up), after the shell commands given,
+     * e.g. {@code echo 0 > /proc/sys/net/ipv4/tcp_tw_reuse}. Needs root; see {@link Namespaces}.
+     */
+    public ChildJvm inNetworkNamespace(String... setup) {
+        StringBuilder script = new StringBuilder("ip link set lo up");
+        for (String command : setup) {
+            script.append(" && ").append(command);
+        }
+        wrapper.addAll(List.of("unshare", "-n", "sh", "-c", script + " && exec \"$@\"", "sh"));
+        return this;
+    }
+
+    /** Runs the JVM with this limit on open file descriptors (soft and hard). */
+    public ChildJvm withFileLimit(int descriptors) {
+        wrapper.addAll(List.of("sh", "-c", "ulimit -n " + descriptors + " && exec \"$@\"", "sh"));
+        return this;
+    }
+
     public Process start(Class<?> main, String... args) throws IOException {
-        List<String> command = new ArrayList<>();
+        List<String> command = new ArrayList<>(wrapper);
         command.add(javaExecutable());
         command.add("-Xshare:auto");
         command.addAll(jvmArgs);

@@ -1,0 +1,176 @@
+package io.socketleak.it;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+import static org.junit.jupiter.api.Assumptions.assumeTrue;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import io.socketleak.it.apps.FdHog;
+import io.socketleak.it.apps.PortChurn;
+import io.socketleak.it.support.AgentReport;
+import io.socketleak.it.support.ChildJvm;
+import io.socketleak.it.support.KernelTcp;
+import io.socketleak.it.support.Namespaces;
+import io.socketleak.it.support.PeerServer;
+import java.io.BufferedReader;
+import java.io.InputStreamReader;
+import java.net.InetAddress;
+import java.net.Socket;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * The port and descriptor budgets against real kernels: port exhaustion in a private network
+ * namespace with a 100-port range, descriptor exhaustion under a low {@code ulimit -n}.
+ */
+class PortBudgetTest {
+    private static final String SMALL_RANGE = "echo '40000 40099' > /proc/sys/net/ipv4/ip_local_port_range";
+    private static final String NO_TW_REUSE = "echo 0 > /proc/sys/net/ipv4/tcp_tw_reuse";
+
+    @TempDir
+    Path dir;
+
+    @Test
+    void warningNamesTheDestinationBeforeThePortsRunOutAndTheFailureIsReported() throws Exception {
+        assumeTrue(Namespaces.available(), Namespaces.WHY_NOT);
+        ChildJvm.Result run = new ChildJvm().inNetworkNamespace(SMALL_RANGE, NO_TW_REUSE)
+                .withAgent("interval=0,warnAt=0.8")
+                .run(PortChurn.class, "5000", "10", "200");
+        List<String> log = run.stderrLines();
+        int warning = indexOf(log, "PORTS to 127.0.0.1:5000");
+        int refused = indexOf(log, "churn: refused at #");
+        assertTrue(warning >= 0, "a port warning for 127.0.0.1:5000:\n" + run.stderr());
+        assertTrue(refused >= 0, "the kernel should refuse once the 100 ports are in TIME_WAIT:\n" + run.stderr());
+        assertTrue(warning < refused, "the warning comes before the first refusal");
+        // By the time 80 of the 100 ports are in use: before the 81st connection is attempted.
+        int connecting81 = indexOf(log, "churn: connecting #81");
+        assertTrue(warning < connecting81, "warned by the 80th port:\n" + String.join("\n", log.subList(0, refused)));
+        assertTrue(log.get(warning).contains("of 100 local ports"), log.get(warning));
+        assertTrue(String.join("\n", log.subList(warning, refused)).contains("PortChurn.main(PortChurn.java:"),
+                "the warning names the call site that closes first");
+        Matcher refusedAt = Pattern.compile("refused at #(\\d+): (.*)").matcher(log.get(refused));
+        assertTrue(refusedAt.find());
+        assertEquals(101, Integer.parseInt(refusedAt.group(1)), "100 ports, the 101st connect fails");
+        assertEquals("Cannot assign requested address", refusedAt.group(2));
+
+        String afterRefusal = String.join("\n", log.subList(refused, log.size()));
+        assertTrue(afterRefusal.contains("the kernel refused a connection"), "a report at the failure:\n"
+                + afterRefusal);
+        assertTrue(afterRefusal.contains("at io.socketleak.it.apps.PortChurn.main(PortChurn.java:")
+                || afterRefusal.contains("active closes at io.socketleak.it.apps.PortChurn.main(PortChurn.java:"),
+                "the report at the failure names the call site:\n" + afterRefusal);
+    }
+
+    @Test
+    void timeWaitEstimateIsWithinFivePercentOfTheKernelsCount() throws Exception {
+        assumeTrue(Namespaces.available(), Namespaces.WHY_NOT);
+        Path report = dir.resolve("report.json");
+        Process churn = new ChildJvm().inNetworkNamespace(NO_TW_REUSE)
+                .withAgent("interval=500ms,report=" + report)
+                .start(PortChurn.class, "5000", "400", "3000", "8");
+        try (BufferedReader err = new BufferedReader(new InputStreamReader(churn.getErrorStream()))) {
+            String line;
+            while ((line = err.readLine()) != null && !line.equals("churn: done")) {
+                // sustained churn: 3,000 connections at 400 a second
+            }
+            assertEquals("churn: done", line);
+            // A kernel reading (every 2 s) and a report (every 0.5 s) taken after the churn; TIME_WAIT lasts
+            // 60 s, so the count holds still meanwhile.
+            AgentReport.sleep(3500);
+            long kernelTimeWait = timeWaitIn(churn.pid(), 5000);
+            JsonNode destination = destination(AgentReport.read(report), "127.0.0.1:5000");
+            long estimate = destination.get("timeWait").asLong();
+            assertTrue(kernelTimeWait > 2500, "the kernel holds most of the 3,000 in TIME_WAIT: " + kernelTimeWait);
+            assertTrue(Math.abs(estimate - kernelTimeWait) <= 0.05 * kernelTimeWait,
+                    "agent " + estimate + " vs kernel " + kernelTimeWait);
+            assertEquals(kernelTimeWait, destination.get("hostTimeWait").asLong(), 0.05 * kernelTimeWait,
+                    "the agent's own reading of the kernel table");
+        } finally {
+            churn.destroy();
+            churn.waitFor(10, TimeUnit.SECONDS);
+        }
+    }
+
+    @Test
+    void descriptorWarningComesFirstAndTheFailureIsReported() throws Exception {
+        ChildJvm.Result run = new ChildJvm().withFileLimit(256).withAgent("interval=0,warnAt=0.8")
+                .run(FdHog.class, "40");
+        List<String> log = run.stderrLines();
+        int warning = indexOf(log, "FILE DESCRIPTORS");
+        int refused = indexOf(log, "hog: refused at #");
+        assertTrue(refused >= 0, "the hog should run out of descriptors:\n" + run.stderr());
+        assertTrue(log.get(refused).contains("Too many open files"), log.get(refused));
+        assertTrue(warning >= 0 && warning < refused, "the warning comes before the failure:\n" + run.stderr());
+        assertTrue(log.get(warning).contains("of 256"), log.get(warning));
+        String afterRefusal = String.join("\n", log.subList(indexOf(log, "Too many open files"), log.size()));
+        assertTrue(afterRefusal.contains("the kernel refused a connection"), "a report at the failure:\n"
+                + run.stderr());
+        assertEquals(0, run.exitCode(), run.stderr());
+    }
+
+    @Test
+    void closeWaitIsFoundFromKernelStateWhenTheApplicationNeverReads() throws Exception {
+        assumeTrue(KernelTcp.available(), "needs Linux /proc/net/tcp");
+        try (PeerServer peer = new PeerServer()) {
+            int line = LeaksTest.lineOfNextStatement();
+            Socket neverRead = new Socket(InetAddress.getLoopbackAddress(), peer.port());
+            try {
+                neverRead.getOutputStream().write('C'); // the peer closes; we never read, so never see -1
+                assertEquals(KernelTcp.CLOSE_WAIT, KernelTcp.awaitState(neverRead.getLocalPort(), neverRead.getPort(),
+                        KernelTcp.CLOSE_WAIT, 5000));
+                String frame = "PortBudgetTest.closeWaitIsFoundFromKernelStateWhenTheApplicationNeverReads("
+                        + "PortBudgetTest.java:" + line + ")";
+                AgentReport.await(Duration.ofSeconds(15), r -> AgentReport.leakCount(r, "closeWait", frame) == 1);
+            } finally {
+                neverRead.close();
+            }
+        }
+    }
+
+    private static JsonNode destination(JsonNode report, String remote) {
+        for (JsonNode d : report.get("destinations")) {
+            if (d.get("remote").asText().equals(remote)) {
+                return d;
+            }
+        }
+        throw new AssertionError("no destination " + remote + " in " + report);
+    }
+
+    /** TIME_WAIT connections to a loopback port, in the network namespace of process {@code pid}. */
+    private static long timeWaitIn(long pid, int remotePort) throws Exception {
+        long count = 0;
+        for (String file : new String[] {"tcp", "tcp6"}) {
+            Path table = Path.of("/proc", String.valueOf(pid), "net", file);
+            if (!Files.exists(table)) {
+                continue;
+            }
+            List<String> lines = Files.readAllLines(table);
+            for (String l : lines.subList(1, lines.size())) {
+                String[] f = l.trim().split("\\s+");
+                String remote = f[2];
+                if (f[3].equals(KernelTcp.TIME_WAIT)
+                        && Integer.parseInt(remote.substring(remote.indexOf(':') + 1), 16) == remotePort) {
+                    count++;
+                }
+            }
+        }
+        return count;
+    }
+
+    private static int indexOf(List<String> lines, String text) {
+        for (int i = 0; i < lines.size(); i++) {
+            if (lines.get(i).contains(text)) {
+                return i;
+            }
+        }
+        return -1;
+    }
+}
