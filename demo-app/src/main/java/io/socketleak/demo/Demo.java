@@ -54,6 +54,7 @@ public final class Demo {
             RightWay.fetch(port);
         }
         AgentReport.print();
+        PortExhaustion.runInNamespace();
         System.out.printf(Locale.ROOT, "demo: done in %.1f s%n", (System.nanoTime() - start) / 1e9);
     }
 

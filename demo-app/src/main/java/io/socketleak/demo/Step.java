@@ -2,7 +2,7 @@ package io.socketleak.demo;
 
 /** Prints the one line that introduces each step of the demo. */
 final class Step {
-    static final int COUNT = 5;
+    static final int COUNT = 6;
 
     private static final StackWalker WALKER = StackWalker.getInstance(StackWalker.Option.RETAIN_CLASS_REFERENCE);
 

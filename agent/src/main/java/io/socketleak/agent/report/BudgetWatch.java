@@ -14,8 +14,8 @@ import java.util.Set;
 /**
  * Watches every destination's port budget and the file descriptor budget, and warns the moment one
  * is {@code warnAt} full: once when it crosses, again only if it keeps filling (every 5 points) or a
- * minute later if it is still there. Also arms the tracker so that the close or open that crosses
- * the line wakes the agent at once, instead of at its next check.
+ * minute later if it is still there. Also arms the tracker so that the active close (ports) or the
+ * open (descriptors) that crosses the line wakes the agent at once, instead of at its next check.
  */
 public final class BudgetWatch {
     private static final double STEP = 0.05;

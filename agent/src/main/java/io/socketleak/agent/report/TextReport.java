@@ -210,11 +210,11 @@ public final class TextReport {
             String where = busiest.topCallSites().isEmpty() ? "" : " (mostly at " + busiest.topCallSites().get(0).blame()
                     + ")";
             lines.add(String.format(Locale.ROOT, "This JVM closes connections to %s first, %.1f times a second%s: each "
-                            + "such close holds a local port in TIME_WAIT for %d s, and at %.0f a second the %d ports "
-                            + "run out. Reuse connections (HTTP keep-alive, a connection pool), and create HTTP "
+                            + "such close holds a local port in TIME_WAIT for %d s, so the %d ports allow at most %.0f such "
+                            + "connections a second. Reuse connections (HTTP keep-alive, a connection pool), and create HTTP "
                             + "clients once, not per request: a client per request cannot pool.",
                     busiest.remote(), busiest.activeClosesPerSecond(), where, report.tcp().timeWaitSeconds(),
-                    busiest.capacity() / (double) report.tcp().timeWaitSeconds(), busiest.capacity()));
+                    busiest.capacity(), busiest.capacity() / (double) report.tcp().timeWaitSeconds()));
         }
         long abortive = s.counters().abortiveCloses();
         if (abortive >= 100 && abortive * 10 >= s.counters().closed()) {

@@ -43,7 +43,8 @@ public record PortBudget(String remote, int open, long timeWait, long hostTimeWa
         int capacity = capacity(tcp, kernel, listeningHere);
         double rate = d.recentActiveCloses() / (double) Snapshot.RATE_SECONDS;
         Double secondsLeft = null;
-        if (rate > 0 && d.open() + rate * holdSeconds >= capacity) {
+        long others = inUse - (d.open() + held); // other processes' connections, per the kernel
+        if (rate > 0 && others + d.open() + rate * holdSeconds >= capacity) {
             // Ports fill at the rate of new TIME_WAITs, minus those expiring (spread over the hold time).
             double netFill = Math.max(rate - held / (double) holdSeconds, rate / 10);
             secondsLeft = Math.max(0, (capacity - inUse) / netFill);

@@ -9,7 +9,8 @@ public enum Exhaustion {
 
     /** Which exhaustion a failed connect, bind or accept shows, or null for any other failure. */
     public static Exhaustion of(Throwable failure) {
-        for (Throwable t = failure; t != null; t = t.getCause()) {
+        int depth = 0;
+        for (Throwable t = failure; t != null && depth++ < 16; t = t.getCause()) { // bounded: causes can loop
             String message = t.getMessage();
             if (message == null) {
                 continue;
