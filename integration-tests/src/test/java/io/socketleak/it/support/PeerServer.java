@@ -15,7 +15,9 @@ import java.util.concurrent.atomic.AtomicBoolean;
  *   <li>{@code 'R'}: reply {@code "ok"}, then wait for the client to close (read to end of stream).</li>
  *   <li>{@code 'P'}: reply {@code "bye"} and close at once: the peer closes first.</li>
  *   <li>{@code 'C'}: close at once without a reply: only the peer's FIN arrives.</li>
- *   <li>{@code 'D'}: send 100 bytes, then wait for the client to close.</li>
+ *   <li>{@code 'D'}: send 100 bytes, wait for the client to close, and close 300 ms later: the JDK
+ *       sends FIN just before it closes, and a peer answering at once could end the connection
+ *       in TIME_WAIT before the client's reset.</li>
  *   <li>anything else: hold the connection open until the client closes.</li>
  * </ul>
  * Runs on daemon threads and also as a separate process ({@link #main}).
@@ -69,10 +71,11 @@ public final class PeerServer implements AutoCloseable {
                 case 'D' -> {
                     out.write(new byte[100]);
                     drain(in);
+                    Thread.sleep(300);
                 }
                 default -> drain(in);
             }
-        } catch (IOException ignored) {
+        } catch (IOException | InterruptedException ignored) {
             // the client reset the connection: nothing to serve
         }
     }
