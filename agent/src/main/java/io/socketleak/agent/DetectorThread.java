@@ -125,7 +125,8 @@ final class DetectorThread extends Thread {
             KernelTcpTable.View view = kernel.scan();
             reporter.kernelView(view);
             tracker.peerClosedPerKernel(view.closeWait());
-            return Math.max(KERNEL_SCAN_MILLIS, TimeUnit.NANOSECONDS.toMillis(view.scanNanos()) * 100);
+            return Math.min(10 * KERNEL_SCAN_MILLIS,
+                    Math.max(KERNEL_SCAN_MILLIS, TimeUnit.NANOSECONDS.toMillis(view.scanNanos()) * 100));
         } catch (Exception e) {
             return KERNEL_SCAN_MILLIS; // out of descriptors, say: try again later
         }

@@ -75,18 +75,25 @@ class PortBudgetTest {
         Path report = dir.resolve("report.json");
         Process churn = new ChildJvm().inNetworkNamespace(NO_TW_REUSE)
                 .withAgent("interval=500ms,report=" + report)
-                .start(PortChurn.class, "5000", "400", "3000", "8");
+                .start(PortChurn.class, "5000", "400", "3000", "25");
         try (BufferedReader err = new BufferedReader(new InputStreamReader(churn.getErrorStream()))) {
             String line;
             while ((line = err.readLine()) != null && !line.equals("churn: done")) {
                 // sustained churn: 3,000 connections at 400 a second
             }
             assertEquals("churn: done", line);
-            // A kernel reading (every 2 s) and a report (every 0.5 s) taken after the churn; TIME_WAIT lasts
-            // 60 s, so the count holds still meanwhile.
-            AgentReport.sleep(3500);
+            long done = System.currentTimeMillis();
+            // TIME_WAIT lasts 60 s, so the counts hold still now: wait for a report whose kernel reading
+            // (taken every few seconds) comes from after the churn.
+            JsonNode json = AgentReport.read(report);
+            long deadline = done + 20_000;
+            while (kernelReadingAt(json) < done + 100 && System.currentTimeMillis() < deadline) {
+                AgentReport.sleep(250);
+                json = AgentReport.read(report);
+            }
+            assertTrue(kernelReadingAt(json) >= done + 100, "a kernel reading after the churn: " + json.get("kernel"));
             long kernelTimeWait = timeWaitIn(churn.pid(), 5000);
-            JsonNode destination = destination(AgentReport.read(report), "127.0.0.1:5000");
+            JsonNode destination = destination(json, "127.0.0.1:5000");
             long estimate = destination.get("timeWait").asLong();
             assertTrue(kernelTimeWait > 2500, "the kernel holds most of the 3,000 in TIME_WAIT: " + kernelTimeWait);
             assertTrue(Math.abs(estimate - kernelTimeWait) <= 0.05 * kernelTimeWait,
@@ -133,6 +140,15 @@ class PortBudgetTest {
                 neverRead.close();
             }
         }
+    }
+
+    /** When the report's kernel reading was taken, in epoch milliseconds. */
+    private static long kernelReadingAt(JsonNode report) {
+        if (report.get("kernel").isNull()) {
+            return 0;
+        }
+        return java.time.Instant.parse(report.get("time").asText()).toEpochMilli()
+                - report.get("kernel").get("ageMillis").asLong();
     }
 
     private static JsonNode destination(JsonNode report, String remote) {
