@@ -58,13 +58,18 @@ public final class Installer {
         detector.start();
         Runtime.getRuntime().addShutdownHook(new Thread(detector::atExit, NAME + "-exit"));
         if (options.jmx()) {
-            SocketLeakDetector.register(reporter, hooks, log);
+            SocketLeakDetector.register(reporter, tracker, hooks, version(), log);
         }
         log.info((attached ? "attached" : "started") + ": tracking TCP sockets ("
                 + (hooks.allInstalled() ? "all " + hooks.describe().size() + " hooks installed" : "some hooks missing")
                 + "); summary every " + (options.interval().isZero() ? "never" : io.socketleak.agent.config.Durations
                 .format(options.interval()))
                 + (options.report() == null ? "" : ", JSON report to " + options.report()));
+    }
+
+    static String version() {
+        String v = Installer.class.getPackage().getImplementationVersion();
+        return v == null ? "development build" : v;
     }
 
     static Report.Health health(HookStatus hooks) {

@@ -7,6 +7,7 @@ import io.socketleak.agent.report.Report;
 import io.socketleak.agent.report.Reporter;
 import io.socketleak.agent.report.TextReport;
 import io.socketleak.agent.tcp.FileDescriptors;
+import io.socketleak.agent.tracking.Tracker;
 import java.lang.management.ManagementFactory;
 import javax.management.ObjectName;
 
@@ -15,17 +16,22 @@ public final class SocketLeakDetector implements SocketLeakDetectorMXBean {
     public static final String OBJECT_NAME = "io.socketleak:type=SocketLeakDetector";
 
     private final Reporter reporter;
+    private final Tracker tracker;
     private final HookStatus hooks;
+    private final String version;
 
-    private SocketLeakDetector(Reporter reporter, HookStatus hooks) {
+    private SocketLeakDetector(Reporter reporter, Tracker tracker, HookStatus hooks, String version) {
         this.reporter = reporter;
+        this.tracker = tracker;
         this.hooks = hooks;
+        this.version = version;
     }
 
-    public static void register(Reporter reporter, HookStatus hooks, AgentLog log) {
+    public static void register(Reporter reporter, Tracker tracker, HookStatus hooks, String version,
+                                AgentLog log) {
         try {
-            ManagementFactory.getPlatformMBeanServer().registerMBean(new SocketLeakDetector(reporter, hooks),
-                    new ObjectName(OBJECT_NAME));
+            ManagementFactory.getPlatformMBeanServer().registerMBean(
+                    new SocketLeakDetector(reporter, tracker, hooks, version), new ObjectName(OBJECT_NAME));
         } catch (Exception | LinkageError e) {
             log.warn("cannot register the MXBean " + OBJECT_NAME + ": " + e);
         }
@@ -108,5 +114,20 @@ public final class SocketLeakDetector implements SocketLeakDetectorMXBean {
     @Override
     public String reportJson() {
         return JsonReport.render(now());
+    }
+
+    @Override
+    public String getVersion() {
+        return version;
+    }
+
+    @Override
+    public long mark() {
+        return System.nanoTime();
+    }
+
+    @Override
+    public String socketsSinceJson(long mark) {
+        return JsonReport.render(tracker.since(mark));
     }
 }

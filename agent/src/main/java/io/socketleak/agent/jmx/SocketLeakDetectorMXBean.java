@@ -36,4 +36,22 @@ public interface SocketLeakDetectorMXBean {
     String report();
 
     String reportJson();
+
+    /** The agent's version. */
+    String getVersion();
+
+    /**
+     * A mark for {@link #socketsSinceJson}: this JVM's {@code System.nanoTime()}. Sockets opened at or
+     * after it belong to the scope that took it (a test class, a test).
+     */
+    long mark();
+
+    /**
+     * The sockets opened since {@code mark} that leaked (collected without close, left in
+     * CLOSE_WAIT), and those still open, as JSON: {@code {"mark", "complete", "leaks": [...],
+     * "open": [...]}}, each entry with {@code remote}, {@code ageMillis}, {@code thread},
+     * {@code blame} and {@code frames}. Processes pending work first, so a leak the collector has
+     * already revealed is included.
+     */
+    String socketsSinceJson(long mark);
 }

@@ -2,6 +2,7 @@ package io.socketleak.agent.report;
 
 import io.socketleak.agent.tcp.PortBudget;
 import io.socketleak.agent.tracking.Leak;
+import io.socketleak.agent.tracking.Scope;
 import io.socketleak.agent.tracking.Snapshot;
 
 /** The machine-readable report. Field names are part of the product's contract (schema 1). */
@@ -14,6 +15,39 @@ public final class JsonReport {
     /** Four significant decimals are plenty for ratios and rates, and keep the file readable. */
     static double round(double value) {
         return Math.round(value * 10_000) / 10_000.0;
+    }
+
+    /** A scope: the sockets opened since a mark that leaked, and those still open. */
+    public static String render(Scope scope) {
+        Json json = new Json().beginObject()
+                .field("schema", SCHEMA)
+                .field("mark", scope.markNanos())
+                .field("complete", scope.complete());
+        json.name("leaks").beginArray();
+        for (Scope.LeakEvent leak : scope.leaks()) {
+            json.beginObject()
+                    .field("kind", leak.kind().jsonName())
+                    .field("remote", leak.remote())
+                    .field("ageMillis", leak.ageMillis())
+                    .field("thread", leak.thread())
+                    .field("blame", leak.site().blame())
+                    .strings("frames", leak.site().frames())
+                    .endObject();
+        }
+        json.endArray();
+        json.name("open").beginArray();
+        for (Scope.OpenSocket socket : scope.open()) {
+            json.beginObject()
+                    .field("remote", socket.remote())
+                    .field("inbound", socket.inbound())
+                    .field("ageMillis", socket.ageMillis())
+                    .field("thread", socket.thread())
+                    .field("blame", socket.site().blame())
+                    .strings("frames", socket.site().frames())
+                    .endObject();
+        }
+        json.endArray();
+        return json.endObject().toString();
     }
 
     public static String render(Report report) {

@@ -18,6 +18,8 @@ final class TrackedSocket extends WeakReference<Object> {
     final int localPort;
     final boolean inbound;
     final long openedAtMillis;
+    /** {@code System.nanoTime()} at open: places the socket before or after a scope's mark. */
+    final long openedAtNanos;
     final String thread;
 
     /** The allocation stack, until the tracker turns it into a call site. */
@@ -47,6 +49,7 @@ final class TrackedSocket extends WeakReference<Object> {
         this.localPort = localPort;
         this.inbound = inbound;
         this.openedAtMillis = now;
+        this.openedAtNanos = System.nanoTime();
         this.thread = Thread.currentThread().getName();
         this.stack = stack;
     }

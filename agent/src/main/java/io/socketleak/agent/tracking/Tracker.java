@@ -71,6 +71,9 @@ public final class Tracker {
     private long collectedUnclosed;
     private long closeWaitLeaks;
     private long leakSequence;
+    /** The latest leaks one by one, for questions about a scope ("what leaked since the test began"). */
+    private final ArrayDeque<Scope.LeakEvent> recentLeaks = new ArrayDeque<>();
+    private long droppedLeakEvents;
 
     public Tracker(TrackerSettings settings, LeakListener listener) {
         this(settings, listener, () -> { });
@@ -325,6 +328,12 @@ public final class Tracker {
         tally.remote = describe(record.remote);
         tally.ageMillis = Math.max(0, now - record.openedAtMillis);
         tally.thread = record.thread;
+        if (recentLeaks.size() >= Scope.MAX_EVENTS) {
+            recentLeaks.pollFirst();
+            droppedLeakEvents++;
+        }
+        recentLeaks.add(new Scope.LeakEvent(sequence, kind, record.openedAtNanos, tally.remote, tally.ageMillis,
+                record.thread, Leak.CallSiteRef.of(record.site)));
         listener.leakFound(tally.toLeak(), first);
     }
 
@@ -456,6 +465,29 @@ public final class Tracker {
     /** The key {@link #peerClosedPerKernel} expects for a connection. */
     public static long portPair(int localPort, int remotePort) {
         return ((long) localPort << 16) | remotePort;
+    }
+
+    /**
+     * Sockets opened at or after {@code markNanos} (a {@code System.nanoTime()} of this JVM): those
+     * that leaked, and those still open.
+     */
+    public synchronized Scope since(long markNanos) {
+        process();
+        long now = System.currentTimeMillis();
+        List<Scope.LeakEvent> leaked = new ArrayList<>();
+        for (Scope.LeakEvent event : recentLeaks) {
+            if (event.openedAtNanos() - markNanos >= 0) {
+                leaked.add(event);
+            }
+        }
+        List<Scope.OpenSocket> stillOpen = new ArrayList<>();
+        for (TrackedSocket r : open.values()) {
+            if (!r.excluded && r.site != null && r.isOpen() && r.openedAtNanos - markNanos >= 0) {
+                stillOpen.add(new Scope.OpenSocket(describe(r.remote), r.inbound, r.thread,
+                        now - r.openedAtMillis, Leak.CallSiteRef.of(r.site)));
+            }
+        }
+        return new Scope(markNanos, leaked, stillOpen, droppedLeakEvents == 0);
     }
 
     /** Leaks found so far; a leak found later has a higher sequence number. */
