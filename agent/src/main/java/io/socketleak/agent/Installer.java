@@ -4,12 +4,14 @@ import io.socketleak.agent.config.Options;
 import io.socketleak.agent.instrument.HookStatus;
 import io.socketleak.agent.instrument.Instrumenter;
 import io.socketleak.agent.instrument.TrackingSink;
+import io.socketleak.agent.jfr.FlightRecorderEvents;
 import io.socketleak.agent.jmx.SocketLeakDetector;
 import io.socketleak.agent.report.AgentLog;
 import io.socketleak.agent.report.BudgetWatch;
 import io.socketleak.agent.report.LeakWarnings;
 import io.socketleak.agent.report.Report;
 import io.socketleak.agent.report.Reporter;
+import io.socketleak.agent.tcp.SocketsBeforeAttach;
 import io.socketleak.agent.tcp.TcpSettings;
 import io.socketleak.agent.tracking.Tracker;
 import io.socketleak.agent.tracking.TrackerSettings;
@@ -38,7 +40,7 @@ public final class Installer {
         AgentLog log = AgentLog.open(options.log());
         TcpSettings tcp = TcpSettings.read(options.portRange(), options.timeWait());
         DetectorThread.Alarm alarm = new DetectorThread.Alarm();
-        Tracker tracker = new Tracker(new TrackerSettings(options.exclude(), options.maxTracked(),
+        Tracker tracker = new Tracker(new TrackerSettings(withOwnExclusions(options.exclude()), options.maxTracked(),
                 options.closeWaitAfter(), tcp.timeWaitSeconds()), new LeakWarnings(log), alarm);
         SocketEvents.install(new TrackingSink(tracker));
         HookStatus hooks = Instrumenter.install(inst);
@@ -53,6 +55,10 @@ public final class Installer {
             log.warn("-Djdk.net.usePlainSocketImpl is set: java.net.Socket is not tracked, only SocketChannel");
         }
         Reporter reporter = new Reporter(tracker, () -> health(hooks), options.portRange(), options.timeWait());
+        if (attached) {
+            reporter.socketsBeforeAttach(SocketsBeforeAttach.read());
+        }
+        FlightRecorderEvents.registerGauge(tracker);
         DetectorThread detector = new DetectorThread(tracker, reporter,
                 new BudgetWatch(tracker, log, options.warnAt()), alarm, options, log);
         detector.start();
@@ -60,11 +66,22 @@ public final class Installer {
         if (options.jmx()) {
             SocketLeakDetector.register(reporter, tracker, hooks, version(), log);
         }
+        System.setProperty(io.socketleak.agent.cli.CommandLine.AGENT_PROPERTY, version());
         log.info((attached ? "attached" : "started") + ": tracking TCP sockets ("
                 + (hooks.allInstalled() ? "all " + hooks.describe().size() + " hooks installed" : "some hooks missing")
                 + "); summary every " + (options.interval().isZero() ? "never" : io.socketleak.agent.config.Durations
                 .format(options.interval()))
                 + (options.report() == null ? "" : ", JSON report to " + options.report()));
+    }
+
+    /**
+     * The JDK's RMI accept loop serves the local JMX connector that {@code report <pid>} starts: its
+     * connections are the agent's own. (An application's own RMI server is left out with it.)
+     */
+    static List<String> withOwnExclusions(List<String> exclude) {
+        List<String> all = new java.util.ArrayList<>(exclude);
+        all.add("sun.rmi.transport.tcp.TCPTransport$AcceptLoop");
+        return List.copyOf(all);
     }
 
     static String version() {

@@ -1,5 +1,6 @@
 package io.socketleak.agent.report;
 
+import io.socketleak.agent.jfr.FlightRecorderEvents;
 import io.socketleak.agent.tcp.FileDescriptors;
 import io.socketleak.agent.tcp.KernelTcpTable;
 import io.socketleak.agent.tcp.PortBudget;
@@ -50,6 +51,7 @@ public final class BudgetWatch {
                     : (int) Math.max(1, warnPorts - others));
             if (shouldWarn(d.remote(), budget.utilization(), now)) {
                 log.warn(portWarning(budget));
+                FlightRecorderEvents.portWarning(budget);
             }
         }
         if (fds.max() > 0 && fds.open() >= 0) {
@@ -57,6 +59,7 @@ public final class BudgetWatch {
             // Each socket opened from now on takes a descriptor: arm the tracker for the one that crosses.
             tracker.openAlarmAt(tracker.openNow() + Math.max(1, warnFds - fds.open()));
             if (shouldWarn("file descriptors", fds.utilization(), now)) {
+                FlightRecorderEvents.descriptorWarning(fds.open(), fds.max());
                 log.warn(String.format(Locale.ROOT,
                         "FILE DESCRIPTORS %.0f%% used: %d of %d (ulimit -n) open, %d of them this JVM's sockets. "
                                 + "At the limit, connects and accepts fail with \"Too many open files\".",

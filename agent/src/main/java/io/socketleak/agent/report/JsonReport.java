@@ -1,6 +1,7 @@
 package io.socketleak.agent.report;
 
 import io.socketleak.agent.tcp.PortBudget;
+import io.socketleak.agent.tcp.SocketsBeforeAttach;
 import io.socketleak.agent.tracking.Leak;
 import io.socketleak.agent.tracking.Scope;
 import io.socketleak.agent.tracking.Snapshot;
@@ -166,6 +167,18 @@ public final class JsonReport {
                     .field("scanMillis", round(report.kernel().scanMillis()))
                     .field("ageMillis", report.kernel().ageMillis())
                     .endObject();
+        }
+        if (report.openedBeforeAttach() == null) {
+            json.name("openedBeforeAttach").nullValue();
+        } else {
+            json.field("openedBeforeAttachCount", report.openedBeforeAttach().size());
+            json.name("openedBeforeAttach").beginArray();
+            for (SocketsBeforeAttach.Socket socket : report.openedBeforeAttach().subList(0,
+                    Math.min(SocketsBeforeAttach.MAX_LISTED, report.openedBeforeAttach().size()))) {
+                json.beginObject().field("local", socket.local()).field("remote", socket.remote())
+                        .field("state", socket.state()).endObject();
+            }
+            json.endArray();
         }
         json.name("agent").beginObject()
                 .strings("missingHooks", report.health().missingHooks())

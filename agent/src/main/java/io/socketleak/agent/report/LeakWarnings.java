@@ -1,5 +1,6 @@
 package io.socketleak.agent.report;
 
+import io.socketleak.agent.jfr.FlightRecorderEvents;
 import io.socketleak.agent.tracking.Leak;
 import io.socketleak.agent.tracking.Tracker;
 
@@ -16,6 +17,7 @@ public final class LeakWarnings implements Tracker.LeakListener {
 
     @Override
     public void leakFound(Leak leak, boolean firstAtCallSite) {
+        FlightRecorderEvents.leakFound(leak);
         if (!firstAtCallSite) {
             return;
         }

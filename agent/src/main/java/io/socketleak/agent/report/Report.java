@@ -2,6 +2,7 @@ package io.socketleak.agent.report;
 
 import io.socketleak.agent.tcp.FileDescriptors;
 import io.socketleak.agent.tcp.PortBudget;
+import io.socketleak.agent.tcp.SocketsBeforeAttach;
 import io.socketleak.agent.tcp.TcpSettings;
 import io.socketleak.agent.tracking.Leak;
 import io.socketleak.agent.tracking.Snapshot;
@@ -16,9 +17,12 @@ import java.util.List;
  * @param stillOpen sockets open at exit, as leaks; empty except in the exit report with {@code failOnLeak}
  * @param budgets   the port budget of each of {@code sockets.destinations()}, in the same order
  * @param kernel    the last reading of the kernel's connection table, or null where there is none
+ * @param openedBeforeAttach sockets that were open when the agent attached and still are (no stack);
+ *                  null when the agent started with the JVM
  */
 public record Report(long pid, Instant time, Snapshot sockets, List<Leak> stillOpen, List<PortBudget> budgets,
-                     FileDescriptors fileDescriptors, TcpSettings tcp, KernelReading kernel, Health health) {
+                     FileDescriptors fileDescriptors, TcpSettings tcp, KernelReading kernel,
+                     List<SocketsBeforeAttach.Socket> openedBeforeAttach, Health health) {
 
     /** When and how the kernel's table was last read: its size and the time the read took. */
     public record KernelReading(long connections, double scanMillis, long ageMillis) {

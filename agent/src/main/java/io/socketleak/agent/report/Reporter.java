@@ -4,6 +4,7 @@ import io.socketleak.agent.config.PortRange;
 import io.socketleak.agent.tcp.FileDescriptors;
 import io.socketleak.agent.tcp.KernelTcpTable;
 import io.socketleak.agent.tcp.PortBudget;
+import io.socketleak.agent.tcp.SocketsBeforeAttach;
 import io.socketleak.agent.tcp.TcpSettings;
 import io.socketleak.agent.tracking.Snapshot;
 import io.socketleak.agent.tracking.Leak;
@@ -35,6 +36,7 @@ public final class Reporter {
     private volatile TcpSettings tcp;
     private volatile KernelTcpTable.View kernel;
     private volatile FileDescriptors fileDescriptors = new FileDescriptors(-1, -1);
+    private volatile List<SocketsBeforeAttach.Socket> beforeAttach;
 
     public Reporter(Tracker tracker, Supplier<Report.Health> health, PortRange portRange, Duration timeWait) {
         this.tracker = tracker;
@@ -42,6 +44,11 @@ public final class Reporter {
         this.portRange = portRange;
         this.timeWait = timeWait;
         refreshTcpSettings();
+    }
+
+    /** After a dynamic attach: the sockets that were open already, to list until they close. */
+    public void socketsBeforeAttach(List<SocketsBeforeAttach.Socket> sockets) {
+        beforeAttach = sockets;
     }
 
     public void refreshTcpSettings() {
@@ -71,19 +78,28 @@ public final class Reporter {
 
     /** A report that opens no file: for the moment the process has run out of descriptors. */
     public Report reportFromMemory() {
-        return build(List.of(), fileDescriptors);
+        return build(List.of(), fileDescriptors, beforeAttach);
     }
 
     public Report report() {
-        return build(List.of(), readFileDescriptors());
+        return build(List.of(), readFileDescriptors(), refreshBeforeAttach());
     }
 
     /** The exit report: sockets still open count as leaks too. */
     public Report exitReport() {
-        return build(tracker.stillOpen(), readFileDescriptors());
+        return build(tracker.stillOpen(), readFileDescriptors(), refreshBeforeAttach());
     }
 
-    private Report build(List<Leak> stillOpen, FileDescriptors fds) {
+    private List<SocketsBeforeAttach.Socket> refreshBeforeAttach() {
+        List<SocketsBeforeAttach.Socket> before = beforeAttach;
+        if (before != null && !before.isEmpty()) {
+            before = SocketsBeforeAttach.stillOpen(before);
+            beforeAttach = before;
+        }
+        return before;
+    }
+
+    private Report build(List<Leak> stillOpen, FileDescriptors fds, List<SocketsBeforeAttach.Socket> before) {
         Snapshot snapshot = tracker.snapshot();
         TcpSettings settings = tcp;
         KernelTcpTable.View view = kernel;
@@ -93,7 +109,8 @@ public final class Reporter {
         }
         Report.KernelReading reading = view == null ? null : new Report.KernelReading(view.lines(),
                 view.scanNanos() / 1e6, System.currentTimeMillis() - view.takenAtMillis());
-        return new Report(pid, Instant.now(), snapshot, stillOpen, budgets, fds, settings, reading, health.get());
+        return new Report(pid, Instant.now(), snapshot, stillOpen, budgets, fds, settings, reading, before,
+                health.get());
     }
 
     /**

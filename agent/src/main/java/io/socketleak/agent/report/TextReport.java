@@ -1,6 +1,7 @@
 package io.socketleak.agent.report;
 
 import io.socketleak.agent.tcp.PortBudget;
+import io.socketleak.agent.tcp.SocketsBeforeAttach;
 import io.socketleak.agent.tcp.TcpSettings;
 import io.socketleak.agent.tracking.Leak;
 import io.socketleak.agent.tracking.LeakKind;
@@ -59,6 +60,16 @@ public final class TextReport {
         } else if (openElsewhere > 0) {
             out.append("  ... and ").append(openElsewhere).append(" more at ").append(listed - MAX_LISTED)
                     .append(" other call sites\n");
+        }
+
+        List<SocketsBeforeAttach.Socket> before = report.openedBeforeAttach();
+        if (before != null && !before.isEmpty()) {
+            out.append('\n').append("Opened before the agent attached, still open (no stack known): ")
+                    .append(before.size()).append('\n');
+            for (SocketsBeforeAttach.Socket socket : before.subList(0, Math.min(MAX_LISTED, before.size()))) {
+                out.append(String.format(Locale.ROOT, "  %-24s -> %-24s %s%n", socket.local(), socket.remote(),
+                        socket.state()));
+            }
         }
 
         out.append('\n').append("Busiest call sites (all time):\n");

@@ -427,6 +427,16 @@ public final class Tracker {
         openAlarmAt = openSockets;
     }
 
+    /** Sockets opened since start, without taking a snapshot. */
+    public long openedSoFar() {
+        return opened.sum();
+    }
+
+    /** Active closes since start, without taking a snapshot. */
+    public long activeClosesSoFar() {
+        return closes[CloseKind.ACTIVE.ordinal()].sum();
+    }
+
     /** Sockets open now, as counted on the hot path (stored or not). */
     public long openNow() {
         return openNow.get();

@@ -67,7 +67,7 @@ class JsonReportTest {
     }
 
     private static Report report(Snapshot snapshot, List<Leak> stillOpen, TcpSettings tcp) {
-        return new Report(4242, TIME, snapshot, stillOpen, budgets(snapshot, tcp), FDS, tcp, null, HEALTHY);
+        return new Report(4242, TIME, snapshot, stillOpen, budgets(snapshot, tcp), FDS, tcp, null, null, HEALTHY);
     }
 
     private static List<PortBudget> budgets(Snapshot snapshot, TcpSettings tcp) {
@@ -325,7 +325,7 @@ class JsonReportTest {
         opener.join();
         Report.Health health = new Report.Health(List.of("connect \"x\": not found\\here"), 1, "boom\n\tat a.B");
         Snapshot snapshot = tracker.snapshot();
-        Report report = new Report(1, TIME, snapshot, List.of(), budgets(snapshot, LINUX), FDS, LINUX, null, health);
+        Report report = new Report(1, TIME, snapshot, List.of(), budgets(snapshot, LINUX), FDS, LINUX, null, null, health);
         Map<String, Object> json = JsonParser.parseObject(JsonReport.render(report));
         Map<String, Object> leak = object(array(json.get("leaks")).get(0));
         assertEquals(threadName, leak.get("thread"));

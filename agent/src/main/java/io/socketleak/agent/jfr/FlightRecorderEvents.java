@@ -1,0 +1,68 @@
+package io.socketleak.agent.jfr;
+
+import io.socketleak.agent.tcp.PortBudget;
+import io.socketleak.agent.tracking.Leak;
+import io.socketleak.agent.tracking.Tracker;
+import jdk.jfr.FlightRecorder;
+
+/**
+ * The agent's JDK Flight Recorder events. Each is committed only while a recording has it enabled,
+ * so without a recording they cost a check of a flag.
+ */
+public final class FlightRecorderEvents {
+    private FlightRecorderEvents() {
+    }
+
+    /** Registers the periodic open-sockets gauge; the hook runs only while a recording wants it. */
+    public static void registerGauge(Tracker tracker) {
+        try {
+            FlightRecorder.addPeriodicEvent(OpenSocketsEvent.class, () -> {
+                OpenSocketsEvent event = new OpenSocketsEvent();
+                event.open = tracker.openNow();
+                event.opened = tracker.openedSoFar();
+                event.activeCloses = tracker.activeClosesSoFar();
+                event.leaks = tracker.leakSequence();
+                event.commit();
+            });
+        } catch (RuntimeException | LinkageError e) {
+            // a JVM without JFR: no gauge
+        }
+    }
+
+    public static void leakFound(Leak leak) {
+        LeakFoundEvent event = new LeakFoundEvent();
+        if (event.isEnabled()) {
+            event.kind = leak.kind().jsonName();
+            event.remote = leak.remote();
+            event.blame = leak.site().blame();
+            event.frames = String.join("\n", leak.site().frames());
+            event.ageMillis = leak.ageMillis();
+            event.thread = leak.thread();
+            event.commit();
+        }
+    }
+
+    public static void portWarning(PortBudget budget) {
+        BudgetWarningEvent event = new BudgetWarningEvent();
+        if (event.isEnabled()) {
+            event.budget = budget.remote();
+            event.used = budget.portsInUse();
+            event.capacity = budget.capacity();
+            event.utilization = budget.utilization();
+            event.activeClosesPerSecond = budget.activeClosesPerSecond();
+            event.blame = budget.topCallSites().isEmpty() ? null : budget.topCallSites().get(0).blame();
+            event.commit();
+        }
+    }
+
+    public static void descriptorWarning(long open, long max) {
+        BudgetWarningEvent event = new BudgetWarningEvent();
+        if (event.isEnabled()) {
+            event.budget = "file descriptors";
+            event.used = open;
+            event.capacity = max;
+            event.utilization = max > 0 ? (double) open / max : 0;
+            event.commit();
+        }
+    }
+}
