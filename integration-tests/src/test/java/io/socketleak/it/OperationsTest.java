@@ -1,0 +1,233 @@
+package io.socketleak.it;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+import static org.junit.jupiter.api.Assumptions.assumeTrue;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import io.socketleak.it.apps.HoldsSockets;
+import io.socketleak.it.apps.JmxClient;
+import io.socketleak.it.apps.RecordedLeaks;
+import io.socketleak.it.support.AgentReport;
+import io.socketleak.it.support.ChildJvm;
+import java.io.BufferedReader;
+import java.io.IOException;
+import java.io.InputStreamReader;
+import java.io.Writer;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+import java.util.stream.Collectors;
+import jdk.jfr.consumer.RecordedEvent;
+import jdk.jfr.consumer.RecordingFile;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** The command line, dynamic attach, the MXBean from outside and JFR, against separate JVMs. */
+class OperationsTest {
+    @TempDir
+    Path dir;
+
+    /** A running {@link HoldsSockets}: send it a line to open another connection. */
+    private static final class Target implements AutoCloseable {
+        final Process process;
+        final BufferedReader out;
+        final Writer in;
+
+        Target(ChildJvm jvm) throws IOException {
+            process = jvm.start(HoldsSockets.class);
+            out = new BufferedReader(new InputStreamReader(process.getInputStream(), StandardCharsets.UTF_8));
+            in = new java.io.OutputStreamWriter(process.getOutputStream(), StandardCharsets.UTF_8);
+            String ready = out.readLine();
+            if (ready == null || !ready.startsWith("ready")) {
+                throw new IOException("the target did not start: " + ready + "\n"
+                        + new String(process.getErrorStream().readAllBytes(), StandardCharsets.UTF_8));
+            }
+        }
+
+        String pid() {
+            return String.valueOf(process.pid());
+        }
+
+        void openAnother() throws IOException {
+            in.write("open\n");
+            in.flush();
+            assertEquals("opened", out.readLine());
+        }
+
+        @Override
+        public void close() throws Exception {
+            in.close();
+            if (!process.waitFor(10, TimeUnit.SECONDS)) {
+                process.destroyForcibly();
+            }
+        }
+    }
+
+    /** Runs {@code java -jar socket-leak-agent.jar args...} on the tests' JDK. */
+    private static ChildJvm.Result cli(String... args) throws Exception {
+        List<String> command = new ArrayList<>(List.of(ChildJvm.javaExecutable(), "-jar",
+                ChildJvm.agentJar().toString()));
+        command.addAll(List.of(args));
+        Process p = new ProcessBuilder(command).start();
+        p.getOutputStream().close();
+        String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+        String err = new String(p.getErrorStream().readAllBytes(), StandardCharsets.UTF_8);
+        assertTrue(p.waitFor(60, TimeUnit.SECONDS));
+        return new ChildJvm.Result(p.exitValue(), out, err);
+    }
+
+    @Test
+    void reportReadsAJvmStartedWithTheAgentAsTextAndJson() throws Exception {
+        try (Target target = new Target(new ChildJvm().withAgent("interval=0"))) {
+            ChildJvm.Result text = cli("report", target.pid());
+            assertEquals(0, text.exitCode(), text.stderr());
+            assertTrue(text.stdout().contains("Socket Leak Detector report, pid " + target.pid()), text.stdout());
+            assertTrue(text.stdout().contains("at io.socketleak.it.apps.HoldsSockets.openPair(HoldsSockets.java:"),
+                    text.stdout());
+
+            ChildJvm.Result json = cli("report", target.pid(), "--json");
+            assertEquals(0, json.exitCode(), json.stderr());
+            JsonNode report = AgentReport.parse(json.stdout());
+            assertEquals(Long.parseLong(target.pid()), report.get("pid").asLong());
+            assertEquals(2, report.get("openSockets").asLong(), "the client and the accepted socket, not the "
+                    + "report's own JMX connection: " + json.stdout());
+            assertEquals(2, AgentReport.sum(report, "HoldsSockets.openPair(", "open"));
+        }
+    }
+
+    @Test
+    void attachTracksNewSocketsWithStacksAndListsTheOlderOnes() throws Exception {
+        try (Target target = new Target(new ChildJvm())) {
+            ChildJvm.Result attach = cli("attach", target.pid(), "interval=0");
+            assertEquals(0, attach.exitCode(), attach.stderr());
+            assertTrue(attach.stdout().startsWith("attached to " + target.pid()), attach.stdout());
+            target.openAnother();
+
+            JsonNode report = AgentReport.parse(cli("report", target.pid(), "--json").stdout());
+            assertEquals(2, AgentReport.sum(report, "HoldsSockets.openPair(", "open"),
+                    "the pair opened after the attach, with its stack");
+            List<String> before = new ArrayList<>();
+            for (JsonNode socket : report.get("openedBeforeAttach")) {
+                before.add(socket.get("state").asText());
+            }
+            assertEquals(List.of("ESTABLISHED", "ESTABLISHED", "LISTEN"), before.stream().sorted().toList(),
+                    "the pair and the listener that were open before the attach: " + report.get("openedBeforeAttach"));
+            String text = cli("report", target.pid()).stdout();
+            assertTrue(text.contains("Opened before the agent attached, still open (no stack known): 3"), text);
+        }
+    }
+
+    @Test
+    void secondAttachSaysTheAgentIsThereAndChangesNothing() throws Exception {
+        try (Target target = new Target(new ChildJvm())) {
+            assertEquals(0, cli("attach", target.pid()).exitCode());
+            ChildJvm.Result again = cli("attach", target.pid(), "interval=1s");
+            assertEquals(0, again.exitCode(), again.stderr());
+            assertTrue(again.stdout().startsWith("the agent is already running in " + target.pid()), again.stdout());
+        }
+    }
+
+    @Test
+    void listShowsWhichJvmsRunTheAgent() throws Exception {
+        try (Target with = new Target(new ChildJvm().withAgent("interval=0"));
+             Target without = new Target(new ChildJvm())) {
+            ChildJvm.Result list = cli("list");
+            assertEquals(0, list.exitCode(), list.stderr());
+            String withLine = line(list.stdout(), with.pid());
+            String withoutLine = line(list.stdout(), without.pid());
+            assertTrue(withLine.matches(with.pid() + "\\s+\\d.*HoldsSockets.*"), withLine);
+            assertTrue(withoutLine.matches(without.pid() + "\\s+no\\s+.*HoldsSockets.*"), withoutLine);
+        }
+    }
+
+    @Test
+    void everyErrorIsOneLineWithTheRightExitStatus() throws Exception {
+        assertOneLineFailure(cli("report", "999999999"), 1, "no process with pid 999999999");
+        Process notAJvm = new ProcessBuilder("sleep", "30").start();
+        try {
+            assertOneLineFailure(cli("report", String.valueOf(notAJvm.pid())), 1,
+                    "pid " + notAJvm.pid() + " is not a Java VM this user can attach to (not a JVM, another user's, "
+                            + "or started with -XX:-UsePerfData)");
+        } finally {
+            notAJvm.destroy();
+        }
+        try (Target plain = new Target(new ChildJvm())) {
+            assertOneLineFailure(cli("report", plain.pid()), 1,
+                    "the agent is not running in " + plain.pid() + ": attach it first with "
+                            + "java -jar socket-leak-agent.jar attach " + plain.pid());
+        }
+        try (Target closed = new Target(new ChildJvm().jvmArg("-XX:+DisableAttachMechanism"))) {
+            ChildJvm.Result refused = cli("attach", closed.pid());
+            assertEquals(1, refused.exitCode(), refused.stderr());
+            assertEquals(1, refused.stderrLines().size(), refused.stderr());
+        }
+        assertOneLineFailure(cli("attach"), 2, "usage: java -jar socket-leak-agent.jar attach <pid> [key=value ...]");
+        assertOneLineFailure(cli("report", "12", "--xml"), 2, "usage: java -jar socket-leak-agent.jar report <pid> [--json]");
+        assertOneLineFailure(cli("frobnicate"), 2, "unknown command 'frobnicate'; try --help");
+        ChildJvm.Result version = cli("--version");
+        assertEquals(0, version.exitCode());
+        assertTrue(version.stdout().startsWith("socket-leak-agent "), version.stdout());
+        assertEquals(0, cli("--help").exitCode());
+    }
+
+    @Test
+    void attachFailsClearlyWhereDynamicAgentsAreDisabled() throws Exception {
+        assumeTrue(Runtime.version().feature() >= 21, "-XX:-EnableDynamicAgentLoading exists from JDK 21");
+        try (Target closed = new Target(new ChildJvm().jvmArg("-XX:-EnableDynamicAgentLoading"))) {
+            ChildJvm.Result refused = cli("attach", closed.pid());
+            assertEquals(1, refused.exitCode(), refused.stdout() + refused.stderr());
+            assertEquals(1, refused.stderrLines().size(), refused.stderr());
+            assertTrue(refused.stderr().contains("EnableDynamicAgentLoading"), refused.stderr());
+        }
+    }
+
+    @Test
+    void mxBeanIsReadableByAPlainJmxClientWithoutTheAgentsClasses() throws Exception {
+        try (Target target = new Target(new ChildJvm().withAgent("interval=0"))) {
+            ChildJvm.Result read = new ChildJvm().run(JmxClient.class, target.pid());
+            assertEquals(0, read.exitCode(), read.stderr());
+            assertTrue(read.stdout().contains("OpenSockets=2"), read.stdout());
+            assertTrue(read.stdout().contains("MissingHooks=0"), read.stdout());
+            String json = read.stdout().lines().filter(l -> l.startsWith("reportJson=")).findFirst().orElseThrow();
+            assertEquals(2, AgentReport.parse(json.substring("reportJson=".length())).get("openSockets").asLong());
+        }
+    }
+
+    @Test
+    void flightRecorderEventsAreRecordedAndReadBack() throws Exception {
+        Path recording = dir.resolve("leaks.jfr");
+        ChildJvm.Result run = new ChildJvm()
+                .jvmArg("-XX:StartFlightRecording=filename=" + recording + ",settings=default")
+                .withAgent("interval=0,portRange=40000-40009,warnAt=0.5")
+                .run(RecordedLeaks.class);
+        assertEquals(0, run.exitCode(), run.stderr());
+        List<RecordedEvent> events = RecordingFile.readAllEvents(recording);
+        List<RecordedEvent> leaks = ofType(events, "io.socketleak.LeakFound");
+        assertEquals(1, leaks.size(), "one dropped socket");
+        assertEquals("collected", leaks.get(0).getString("kind"));
+        assertTrue(leaks.get(0).getString("blame").startsWith("io.socketleak.it.apps.RecordedLeaks.dropOne("),
+                leaks.get(0).getString("blame"));
+        List<RecordedEvent> warnings = ofType(events, "io.socketleak.BudgetWarning");
+        assertTrue(!warnings.isEmpty(), "10 active closes on a 10-port range warned at 50%");
+        assertEquals(10, warnings.get(0).getLong("capacity"));
+        assertTrue(!ofType(events, "io.socketleak.OpenSockets").isEmpty(), "the periodic gauge");
+    }
+
+    private static List<RecordedEvent> ofType(List<RecordedEvent> events, String name) {
+        return events.stream().filter(e -> e.getEventType().getName().equals(name)).collect(Collectors.toList());
+    }
+
+    private static String line(String output, String pid) {
+        return output.lines().filter(l -> l.startsWith(pid + " ")).findFirst()
+                .orElseThrow(() -> new AssertionError("pid " + pid + " not listed:\n" + output));
+    }
+
+    private static void assertOneLineFailure(ChildJvm.Result result, int status, String message) {
+        assertEquals(status, result.exitCode(), result.stdout() + result.stderr());
+        assertEquals(List.of(message), result.stderrLines().stream().map(String::trim).toList());
+    }
+}

@@ -1,0 +1,29 @@
+package io.socketleak.it.apps;
+
+import com.sun.tools.attach.VirtualMachine;
+import javax.management.MBeanServerConnection;
+import javax.management.ObjectName;
+import javax.management.remote.JMXConnector;
+import javax.management.remote.JMXConnectorFactory;
+import javax.management.remote.JMXServiceURL;
+
+/**
+ * A plain JMX client with none of the agent's classes: reads the MXBean of the JVM whose pid it is
+ * given, through the JDK's local management agent, and prints what it read.
+ */
+public final class JmxClient {
+    public static void main(String[] args) throws Exception {
+        VirtualMachine vm = VirtualMachine.attach(args[0]);
+        String address = vm.startLocalManagementAgent();
+        vm.detach();
+        try (JMXConnector connector = JMXConnectorFactory.connect(new JMXServiceURL(address))) {
+            MBeanServerConnection server = connector.getMBeanServerConnection();
+            ObjectName name = new ObjectName("io.socketleak:type=SocketLeakDetector");
+            System.out.println("OpenSockets=" + server.getAttribute(name, "OpenSockets"));
+            System.out.println("Opened=" + server.getAttribute(name, "Opened"));
+            System.out.println("MissingHooks=" + ((String[]) server.getAttribute(name, "MissingHooks")).length);
+            System.out.println("Version=" + server.getAttribute(name, "Version"));
+            System.out.println("reportJson=" + server.invoke(name, "reportJson", null, null));
+        }
+    }
+}
