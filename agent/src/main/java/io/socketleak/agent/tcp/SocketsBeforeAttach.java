@@ -101,6 +101,9 @@ public final class SocketsBeforeAttach {
         int colon = hex.indexOf(':');
         String ip = hex.substring(0, colon);
         int port = Integer.parseInt(hex.substring(colon + 1), 16);
+        if (port == 0 && ip.chars().allMatch(c -> c == '0')) {
+            return "*"; // the unset peer of a listening socket
+        }
         if (ip.length() == 32 && ip.startsWith("0000000000000000FFFF0000")) {
             ip = ip.substring(24);
         }

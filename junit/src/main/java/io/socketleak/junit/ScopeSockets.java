@@ -1,0 +1,63 @@
+package io.socketleak.junit;
+
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * The agent's answer to "what became of the sockets opened since this mark": the leaks and the
+ * sockets still open, read from {@code socketsSinceJson}.
+ *
+ * @param complete false when the agent had dropped old leak records, so some may be missing
+ */
+record ScopeSockets(List<Finding> findings, boolean complete) {
+
+    static ScopeSockets fromJson(String json) {
+        Map<?, ?> root = asObject(Json.parse(json), "the answer");
+        List<Finding> findings = new ArrayList<>();
+        for (Object leak : asList(root.get("leaks"), "leaks")) {
+            Map<?, ?> entry = asObject(leak, "a leak");
+            findings.add(finding(entry, text(entry, "kind")));
+        }
+        for (Object open : asList(root.get("open"), "open")) {
+            findings.add(finding(asObject(open, "an open socket"), Finding.STILL_OPEN));
+        }
+        return new ScopeSockets(List.copyOf(findings), !Boolean.FALSE.equals(root.get("complete")));
+    }
+
+    private static Finding finding(Map<?, ?> entry, String kind) {
+        List<String> frames = new ArrayList<>();
+        Object rawFrames = entry.get("frames");
+        if (rawFrames != null) {
+            for (Object frame : asList(rawFrames, "frames")) {
+                frames.add(String.valueOf(frame));
+            }
+        }
+        Object age = entry.get("ageMillis");
+        return new Finding(kind, text(entry, "remote"), Boolean.TRUE.equals(entry.get("inbound")),
+                age instanceof Number ? ((Number) age).longValue() : 0, text(entry, "thread"),
+                text(entry, "blame"), List.copyOf(frames));
+    }
+
+    private static String text(Map<?, ?> entry, String name) {
+        Object value = entry.get(name);
+        return value == null ? "?" : value.toString();
+    }
+
+    private static Map<?, ?> asObject(Object value, String what) {
+        if (!(value instanceof Map)) {
+            throw new IllegalArgumentException("unexpected answer from the agent: " + what + " is not an object");
+        }
+        return (Map<?, ?>) value;
+    }
+
+    private static List<?> asList(Object value, String what) {
+        if (value == null) {
+            return List.of();
+        }
+        if (!(value instanceof List)) {
+            throw new IllegalArgumentException("unexpected answer from the agent: " + what + " is not an array");
+        }
+        return (List<?>) value;
+    }
+}
