@@ -12,9 +12,10 @@ import java.util.List;
  * @param ageMillis how long it had been open (when found, for a leak; now, for an open socket)
  * @param blame     the first frame of the application's own code: the line to fix
  * @param frames    {@code StackTraceElement} strings, innermost first
+ * @param count     how many sockets this entry stands for (the agent may fold leaks of one call site)
  */
 record Finding(String kind, String remote, boolean inbound, long ageMillis, String thread, String blame,
-               List<String> frames) {
+               List<String> frames, int count) {
     static final String COLLECTED = "collected";
     static final String CLOSE_WAIT = "closeWait";
     static final String STILL_OPEN = "open";
@@ -28,10 +29,10 @@ record Finding(String kind, String remote, boolean inbound, long ageMillis, Stri
      * between two questions, so it is left out; a leak's age was fixed when it was found.
      */
     Identity identity() {
-        return new Identity(kind, remote, inbound, thread, blame, frames, stillOpen() ? -1 : ageMillis);
+        return new Identity(kind, remote, inbound, thread, blame, frames, stillOpen() ? -1 : ageMillis, count);
     }
 
     record Identity(String kind, String remote, boolean inbound, String thread, String blame,
-                    List<String> frames, long ageMillis) {
+                    List<String> frames, long ageMillis, int count) {
     }
 }

@@ -33,10 +33,14 @@ record ScopeSockets(List<Finding> findings, boolean complete) {
                 frames.add(String.valueOf(frame));
             }
         }
-        Object age = entry.get("ageMillis");
         return new Finding(kind, text(entry, "remote"), Boolean.TRUE.equals(entry.get("inbound")),
-                age instanceof Number ? ((Number) age).longValue() : 0, text(entry, "thread"),
-                text(entry, "blame"), List.copyOf(frames));
+                number(entry, "ageMillis", 0), text(entry, "thread"), text(entry, "blame"), List.copyOf(frames),
+                (int) Math.max(1, number(entry, "count", 1)));
+    }
+
+    private static long number(Map<?, ?> entry, String name, long absent) {
+        Object value = entry.get(name);
+        return value instanceof Number ? ((Number) value).longValue() : absent;
     }
 
     private static String text(Map<?, ?> entry, String name) {

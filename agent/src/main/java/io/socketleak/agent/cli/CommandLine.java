@@ -105,7 +105,13 @@ public final class CommandLine {
         return v == null ? "(development build)" : v;
     }
 
-    private int attach(String pid, String options) {
+    /** What to do with an attached JVM; returns the exit status. */
+    private interface WithVm {
+        int apply(VirtualMachine vm) throws Exception;
+    }
+
+    /** Attaches, runs the action, detaches; a failure to attach is one line and status 1. */
+    private int withVm(String pid, WithVm action) {
         VirtualMachine vm;
         try {
             vm = connect(pid);
@@ -113,6 +119,21 @@ public final class CommandLine {
             err.println(e.getMessage());
             return FAILED;
         }
+        try {
+            return action.apply(vm);
+        } catch (Exception e) {
+            err.println("failed with " + pid + ": " + e);
+            return FAILED;
+        } finally {
+            detach(vm);
+        }
+    }
+
+    private int attach(String pid, String options) {
+        return withVm(pid, vm -> load(vm, pid, options));
+    }
+
+    private int load(VirtualMachine vm, String pid, String options) {
         try {
             String running = vm.getSystemProperties().getProperty(AGENT_PROPERTY);
             if (running != null) {
@@ -137,19 +158,14 @@ public final class CommandLine {
         } catch (IOException e) {
             err.println("lost the connection to " + pid + ": " + e.getMessage());
             return FAILED;
-        } finally {
-            detach(vm);
         }
     }
 
     private int report(String pid, boolean json) {
-        VirtualMachine vm;
-        try {
-            vm = connect(pid);
-        } catch (CannotAttach e) {
-            err.println(e.getMessage());
-            return FAILED;
-        }
+        return withVm(pid, vm -> read(vm, pid, json));
+    }
+
+    private int read(VirtualMachine vm, String pid, boolean json) {
         try {
             if (vm.getSystemProperties().getProperty(AGENT_PROPERTY) == null) {
                 err.println("the agent is not running in " + pid + ": attach it first with "
@@ -169,8 +185,6 @@ public final class CommandLine {
         } catch (Exception e) {
             err.println("cannot read the report of " + pid + ": " + e);
             return FAILED;
-        } finally {
-            detach(vm);
         }
     }
 

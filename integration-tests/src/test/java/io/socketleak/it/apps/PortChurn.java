@@ -1,8 +1,6 @@
 package io.socketleak.it.apps;
 
-import java.io.InputStream;
 import java.net.InetAddress;
-import java.net.ServerSocket;
 import java.net.Socket;
 import java.net.SocketException;
 
@@ -20,23 +18,7 @@ public final class PortChurn {
         double perSecond = Double.parseDouble(args[1]);
         int max = Integer.parseInt(args[2]);
         double linger = args.length > 3 ? Double.parseDouble(args[3]) : 1.5;
-        ServerSocket server = new ServerSocket(port, 500, InetAddress.getLoopbackAddress());
-        Thread peer = new Thread(() -> {
-            while (true) {
-                try (Socket s = server.accept()) {
-                    InputStream in = s.getInputStream();
-                    while (in.read() >= 0) {
-                        // until the client's FIN: the client closes first
-                    }
-                } catch (Exception e) {
-                    if (server.isClosed()) {
-                        return;
-                    }
-                }
-            }
-        });
-        peer.setDaemon(true);
-        peer.start();
+        WaitsForClientToClose.start(port);
 
         long start = System.nanoTime();
         long periodNanos = (long) (1e9 / perSecond);

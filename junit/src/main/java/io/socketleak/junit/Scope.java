@@ -1,0 +1,94 @@
+package io.socketleak.junit;
+
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * One checked scope, a test class or a single test: where it started, what it allows, and the
+ * scopes inside it that were checked on their own ({@code @CheckSocketsPerTest} tests, {@code @Nested}
+ * classes). Their sockets are theirs to report, so this scope leaves them out and nothing is
+ * reported twice.
+ */
+final class Scope {
+    private final String name;
+    private final boolean singleTest;
+    private final long mark;
+    private final CheckSettings settings;
+    /** Time windows [start, end) of the inner scopes checked on their own, in agent marks. */
+    private final List<long[]> inner = new ArrayList<>();
+    /** Whether a test of this scope ran since the last inner scope ended (else the next one extends its window). */
+    private boolean ownTestSinceInner = true;
+
+    Scope(String name, boolean singleTest, long mark, CheckSettings settings) {
+        this.name = name;
+        this.singleTest = singleTest;
+        this.mark = mark;
+        this.settings = settings;
+    }
+
+    String name() {
+        return name;
+    }
+
+    boolean singleTest() {
+        return singleTest;
+    }
+
+    long mark() {
+        return mark;
+    }
+
+    CheckSettings settings() {
+        return settings;
+    }
+
+    /** A test of this scope starts that this scope checks itself. */
+    synchronized void ownTestStarted() {
+        ownTestSinceInner = true;
+    }
+
+    /** A scope inside this one was checked on its own, from {@code start} to {@code end}. */
+    synchronized void innerChecked(long start, long end) {
+        if (!ownTestSinceInner && !inner.isEmpty()) {
+            // Back to back with the previous one: one window, so the check below asks fewer questions.
+            inner.get(inner.size() - 1)[1] = end;
+        } else {
+            inner.add(new long[] {start, end});
+        }
+        ownTestSinceInner = false;
+    }
+
+    /** The sockets opened in this scope, less those opened in an inner scope checked on its own. */
+    ScopeSockets sockets(Detector detector) {
+        List<long[]> windows;
+        synchronized (this) {
+            windows = new ArrayList<>(inner);
+        }
+        ScopeSockets all = detector.socketsSince(mark);
+        if (windows.isEmpty()) {
+            return all;
+        }
+        // What was opened in [start, end) is what was opened since start, less what was opened since end.
+        Map<Finding.Identity, Integer> theirs = new HashMap<>();
+        for (long[] window : windows) {
+            for (Finding finding : detector.socketsSince(window[0]).findings()) {
+                theirs.merge(finding.identity(), 1, Integer::sum);
+            }
+            for (Finding finding : detector.socketsSince(window[1]).findings()) {
+                theirs.merge(finding.identity(), -1, Integer::sum);
+            }
+        }
+        List<Finding> mine = new ArrayList<>();
+        for (Finding finding : all.findings()) {
+            int left = theirs.getOrDefault(finding.identity(), 0);
+            if (left > 0) {
+                theirs.put(finding.identity(), left - 1);
+            } else {
+                mine.add(finding);
+            }
+        }
+        return new ScopeSockets(List.copyOf(mine), all.complete());
+    }
+}
