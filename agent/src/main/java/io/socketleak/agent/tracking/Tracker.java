@@ -100,15 +100,11 @@ public final class Tracker {
             notStored.increment();
             return;
         }
-        if (open.containsKey(new TrackedSocket.Probe(socket))) {
-            opened.decrement(); // already known: connect() and then finishConnect() on one channel
-            return;
-        }
         Destination destination = inbound ? null : destinations.of(remote);
         TrackedSocket record = new TrackedSocket(socket, collected, remote, localPort, inbound,
                 System.currentTimeMillis(), new Throwable(), destination);
         if (open.putIfAbsent(record, record) != null) {
-            opened.decrement(); // the same socket reported twice at once
+            opened.decrement(); // already known: connect() and then finishConnect() on one channel
             return;
         }
         if (destination != null) {
