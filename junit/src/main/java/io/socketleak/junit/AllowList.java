@@ -81,11 +81,16 @@ final class AllowList {
 
     /**
      * A frame as the user would write it: {@code StackTraceElement} text may start with a class
-     * loader and module, {@code app//com.acme.Pool.get(Pool.java:3)} or {@code java.base/java.net...}.
+     * loader and module, {@code app//com.acme.Pool.get(Pool.java:3)} or {@code java.base/java.net...};
+     * a hidden class keeps its own slash, {@code java.lang.invoke.LambdaForm$DMH/0x0000000801004800}.
      */
     static String withoutModule(String frame) {
         int paren = frame.indexOf('(');
-        int slash = frame.lastIndexOf('/', paren < 0 ? frame.length() : paren);
+        int end = paren < 0 ? frame.length() : paren;
+        int slash = frame.lastIndexOf('/', end);
+        if (slash >= 0 && frame.startsWith("0x", slash + 1)) {
+            slash = frame.lastIndexOf('/', slash - 1);
+        }
         return slash < 0 ? frame : frame.substring(slash + 1);
     }
 }

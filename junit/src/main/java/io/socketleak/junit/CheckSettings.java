@@ -1,6 +1,7 @@
 package io.socketleak.junit;
 
 import java.lang.reflect.AnnotatedElement;
+import java.lang.reflect.Method;
 import java.lang.reflect.Modifier;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -68,7 +69,7 @@ record CheckSettings(Duration grace, AllowList allowList) {
         if (element instanceof Class) {
             return ((Class<?>) element).getName();
         }
-        java.lang.reflect.Method method = (java.lang.reflect.Method) element;
+        Method method = (Method) element;
         return method.getDeclaringClass().getName() + "." + method.getName() + "()";
     }
 }

@@ -1,6 +1,7 @@
 package io.socketleak.junit;
 
 import java.util.ArrayList;
+import java.util.Comparator;
 import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
 import java.util.List;
@@ -36,15 +37,19 @@ final class FailureMessage {
         StringBuilder out = new StringBuilder();
         out.append(plural(sockets, "socket")).append(" leaked by ").append(scope).append(" (")
                 .append(plural(sites.size(), "call site")).append("):\n");
+        List<List<Finding>> ordered = new ArrayList<>(sites.values());
+        // Leaks before sockets merely open, then by line: the same leaks read the same in every run.
+        ordered.sort(Comparator.comparingInt((List<Finding> site) -> rank(site.get(0).kind()))
+                .thenComparing(site -> site.get(0).blame()));
         int number = 0;
-        for (List<Finding> site : sites.values()) {
+        for (List<Finding> site : ordered) {
             out.append('\n');
             appendSite(out, ++number, site, singleTest, grace);
         }
         if (!complete) {
             out.append("\n(The agent had dropped its oldest leak records, so leaks of this scope may be missing.)\n");
         }
-        appendHowToAllow(out, findings.get(0).blame(), singleTest);
+        appendHowToAllow(out, ordered.get(0).get(0).blame(), singleTest);
         return out.toString();
     }
 
@@ -62,13 +67,39 @@ final class FailureMessage {
                 .append(plural(count, "socket")).append(" opened at ").append(first.blame()).append('\n');
         out.append("   ").append(first.inbound() ? "accepted from " : "to ").append(list(remotes))
                 .append(" on thread ").append(list(threads)).append('\n');
-        List<String> frames = first.frames();
+        List<String> frames = withoutReflection(first.frames());
         for (String frame : frames.subList(0, Math.min(FRAMES_SHOWN, frames.size()))) {
             out.append("       at ").append(frame).append('\n');
         }
         if (frames.size() > FRAMES_SHOWN) {
             out.append("       ... ").append(frames.size() - FRAMES_SHOWN).append(" more\n");
         }
+    }
+
+    private static int rank(String kind) {
+        switch (kind) {
+            case Finding.COLLECTED:
+                return 0;
+            case Finding.CLOSE_WAIT:
+                return 1;
+            case Finding.STILL_OPEN:
+                return 3;
+            default:
+                return 2;
+        }
+    }
+
+    /** The JDK's reflective plumbing between JUnit and a test method says nothing about the leak. */
+    static List<String> withoutReflection(List<String> frames) {
+        List<String> kept = new ArrayList<>();
+        for (String frame : frames) {
+            String code = AllowList.withoutModule(frame);
+            if (!code.startsWith("jdk.internal.reflect.") && !code.startsWith("java.lang.reflect.")
+                    && !code.startsWith("java.lang.invoke.")) {
+                kept.add(frame);
+            }
+        }
+        return kept;
     }
 
     /** What happened to the sockets, in the user's words. */

@@ -19,10 +19,35 @@ record ScopeSockets(List<Finding> findings, boolean complete) {
             Map<?, ?> entry = asObject(leak, "a leak");
             findings.add(finding(entry, text(entry, "kind")));
         }
+        List<Finding> closeWaits = new ArrayList<>();
+        for (Finding leak : findings) {
+            if (leak.kind().equals(Finding.CLOSE_WAIT)) {
+                closeWaits.add(leak);
+            }
+        }
         for (Object open : asList(root.get("open"), "open")) {
-            findings.add(finding(asObject(open, "an open socket"), Finding.STILL_OPEN));
+            Finding socket = finding(asObject(open, "an open socket"), Finding.STILL_OPEN);
+            if (!removeSameSocket(closeWaits, socket)) {
+                findings.add(socket);
+            }
         }
         return new ScopeSockets(List.copyOf(findings), !Boolean.FALSE.equals(root.get("complete")));
+    }
+
+    /**
+     * A socket left in CLOSE_WAIT is still open too, so the agent lists it twice; it is one socket,
+     * and "left in CLOSE_WAIT" says more about it than "still open".
+     */
+    private static boolean removeSameSocket(List<Finding> closeWaits, Finding open) {
+        for (int i = 0; i < closeWaits.size(); i++) {
+            Finding leak = closeWaits.get(i);
+            if (leak.remote().equals(open.remote()) && leak.thread().equals(open.thread())
+                    && leak.blame().equals(open.blame()) && leak.frames().equals(open.frames())) {
+                closeWaits.remove(i);
+                return true;
+            }
+        }
+        return false;
     }
 
     private static Finding finding(Map<?, ?> entry, String kind) {

@@ -114,8 +114,22 @@ class SocketLeakCheckTest {
     }
 
     @Test
+    void registeredOnATestMethodChecksThatTest() {
+        Outcome outcome = run(RegisteredOnAMethod.class);
+        assertEquals(1, outcome.failures().size(), outcome.failures().toString());
+        assertTrue(outcome.onlyFailure("leaks()").startsWith("1 socket leaked by test "), outcome.failures().toString());
+    }
+
+    @Test
     void allowedByAnnotationPasses() {
         assertEquals(List.of(), run(AllowedPool.class).failures());
+    }
+
+    @Test
+    void allowedOnTheOuterClassCoversItsNestedClasses() {
+        Outcome outcome = run(OuterAllowingPool.class);
+        assertEquals(List.of(), outcome.failures());
+        assertEquals(1, outcome.testsPassed());
     }
 
     @Test
@@ -276,6 +290,7 @@ class SocketLeakCheckTest {
 
     @ExtendWith(SocketLeakCheck.class)
     @CheckSocketsPerTest
+    @SocketGracePeriod("100ms")
     static class PerTestWithSharedSocket {
         @BeforeAll
         static void openShared() {
@@ -318,12 +333,37 @@ class SocketLeakCheckTest {
         }
     }
 
+    static class RegisteredOnAMethod {
+        @Test
+        @ExtendWith(SocketLeakCheck.class)
+        void leaks() {
+            fake().connect("ex.Method.leaks(Method.java:1)", "10.0.0.1:80").drop();
+        }
+
+        @Test
+        void notChecked() {
+            fake().connect("ex.Method.notChecked(Method.java:2)", "10.0.0.1:80").drop();
+        }
+    }
+
     @ExtendWith(SocketLeakCheck.class)
     @AllowSockets(from = "ex.Pool", reason = "one pool shared by all tests, closed at JVM exit")
     static class AllowedPool {
         @Test
         void borrows() {
             fake().connect("ex.Pool.borrow(Pool.java:1)", "10.0.0.1:80");
+        }
+    }
+
+    @ExtendWith(SocketLeakCheck.class)
+    @AllowSockets(from = "ex.Pool", reason = "one pool shared by all tests, closed at JVM exit")
+    static class OuterAllowingPool {
+        @Nested
+        class UsesThePool {
+            @Test
+            void borrows() {
+                fake().connect("ex.Pool.borrow(Pool.java:1)", "10.0.0.1:80");
+            }
         }
     }
 }

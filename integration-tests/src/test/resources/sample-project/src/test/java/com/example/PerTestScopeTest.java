@@ -1,0 +1,47 @@
+package com.example;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+
+import io.socketleak.junit.CheckSocketsPerTest;
+import java.io.IOException;
+import java.net.InetAddress;
+import java.net.Socket;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+
+/** Each test is checked on its own: only the one that leaks fails. */
+@CheckSocketsPerTest
+class PerTestScopeTest {
+    private static LoopbackServer server;
+
+    @BeforeAll
+    static void startServer() throws IOException {
+        server = new LoopbackServer();
+    }
+
+    @AfterAll
+    static void stopServer() throws IOException {
+        server.close();
+    }
+
+    @Test
+    void closesItsSocket() throws IOException {
+        try (Socket socket = new Socket(InetAddress.getLoopbackAddress(), server.port())) {
+            socket.getOutputStream().write('a');
+            assertEquals('a', socket.getInputStream().read());
+        }
+    }
+
+    @Test
+    void forgetsToCloseItsSocket() throws IOException {
+        Socket socket = new Socket(InetAddress.getLoopbackAddress(), server.port()); // LEAK: never closed
+        socket.getOutputStream().write('b');
+        assertEquals('b', socket.getInputStream().read());
+    }
+
+    @Test
+    void opensNoSocket() {
+        assertEquals(2, 1 + 1);
+    }
+}
