@@ -29,6 +29,7 @@ public final class JsonReport {
             json.beginObject()
                     .field("kind", leak.kind().jsonName())
                     .field("remote", leak.remote())
+                    .field("inbound", leak.inbound())
                     .field("ageMillis", leak.ageMillis())
                     .field("thread", leak.thread())
                     .field("blame", leak.site().blame())

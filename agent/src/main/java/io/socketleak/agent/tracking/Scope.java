@@ -12,8 +12,8 @@ public record Scope(long markNanos, List<LeakEvent> leaks, List<OpenSocket> open
     static final int MAX_EVENTS = 10_000;
 
     /** One leaked socket. */
-    public record LeakEvent(long sequence, LeakKind kind, long openedAtNanos, String remote, long ageMillis,
-                            String thread, Leak.CallSiteRef site) {
+    public record LeakEvent(long sequence, LeakKind kind, long openedAtNanos, String remote, boolean inbound,
+                            long ageMillis, String thread, Leak.CallSiteRef site) {
     }
 
     /** One socket still open. */

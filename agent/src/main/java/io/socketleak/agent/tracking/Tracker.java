@@ -328,8 +328,8 @@ public final class Tracker {
             recentLeaks.pollFirst();
             droppedLeakEvents++;
         }
-        recentLeaks.add(new Scope.LeakEvent(sequence, kind, record.openedAtNanos, tally.remote, tally.ageMillis,
-                record.thread, Leak.CallSiteRef.of(record.site)));
+        recentLeaks.add(new Scope.LeakEvent(sequence, kind, record.openedAtNanos, tally.remote, record.inbound,
+                tally.ageMillis, record.thread, Leak.CallSiteRef.of(record.site)));
         listener.leakFound(tally.toLeak(), first);
     }
 
