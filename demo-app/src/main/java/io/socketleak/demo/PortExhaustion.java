@@ -31,7 +31,7 @@ final class PortExhaustion {
     /** Runs this step in a child JVM inside a new network namespace, with the same agent attached. */
     static void runInNamespace() throws Exception {
         Step.announce(6, "running out of local ports: 40 short connections a second to one server, in a "
-                + "private network namespace with 200 ephemeral ports", 0);
+                + "private network namespace with 200 ephemeral ports", "PortExhaustion.oneShortConnection");
         if (!"root".equals(System.getProperty("user.name")) || !new File("/usr/bin/unshare").canExecute()) {
             System.out.println("demo: step 6 skipped: it needs root, unshare(1) and ip(8) to make a private network"
                     + " namespace (try the same command with sudo)");

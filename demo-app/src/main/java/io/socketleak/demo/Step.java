@@ -14,6 +14,11 @@ final class Step {
         announce(number, what, 1);
     }
 
+    /** Announces a step whose sockets are opened elsewhere, named by {@code where}. */
+    static void announce(int number, String what, String where) {
+        System.out.printf("demo: %d/%d %s (%s)%n", number, COUNT, what, where);
+    }
+
     /**
      * Announces a step and names the line where its socket is opened, so it can be matched with the
      * line in the agent's output.
