@@ -1,18 +1,14 @@
 package io.socketleak.agent;
 
-import java.io.File;
 import java.io.IOException;
 import java.io.InputStream;
-import java.io.OutputStream;
 import java.lang.instrument.Instrumentation;
-import java.net.URISyntaxException;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.Enumeration;
+import java.util.List;
 import java.util.jar.JarEntry;
 import java.util.jar.JarFile;
 import java.util.jar.JarOutputStream;
-import java.util.stream.Stream;
 
 /**
  * Puts the bridge package {@code io.socketleak.bootstrap} on the boot class path, so that advice
@@ -27,29 +23,29 @@ final class BootstrapJar {
     private BootstrapJar() {
     }
 
-    static void appendTo(Instrumentation inst) throws IOException, URISyntaxException {
+    /** The bridge's classes (a test checks that this lists the whole package). */
+    static final List<String> CLASSES = List.of(
+            "io/socketleak/bootstrap/SocketEvents.class",
+            "io/socketleak/bootstrap/SocketEvents$Sink.class",
+            "io/socketleak/bootstrap/SocketEvents$1.class",
+            "io/socketleak/bootstrap/JdkSockets.class");
+
+    static void appendTo(Instrumentation inst) throws IOException {
         if (onBootClassPath()) {
             return; // attached before: the bridge is already there
         }
-        Path source = Path.of(BootstrapJar.class.getProtectionDomain().getCodeSource().getLocation().toURI());
         Path jar = Files.createTempFile("socket-leak-bootstrap", ".jar");
         jar.toFile().deleteOnExit();
         try (JarOutputStream out = new JarOutputStream(Files.newOutputStream(jar))) {
-            if (Files.isDirectory(source)) {
-                try (Stream<Path> files = Files.walk(source.resolve(PACKAGE_PATH))) {
-                    for (Path file : (Iterable<Path>) files.filter(Files::isRegularFile)::iterator) {
-                        copy(Files.newInputStream(file), source.relativize(file).toString()
-                                .replace(File.separatorChar, '/'), out);
-                    }
+            for (String name : CLASSES) {
+                InputStream in = BootstrapJar.class.getClassLoader().getResourceAsStream(name);
+                if (in == null) {
+                    throw new IOException("the agent jar lacks " + name);
                 }
-            } else {
-                try (JarFile agentJar = new JarFile(source.toFile())) {
-                    for (Enumeration<JarEntry> e = agentJar.entries(); e.hasMoreElements(); ) {
-                        JarEntry entry = e.nextElement();
-                        if (entry.getName().startsWith(PACKAGE_PATH) && entry.getName().endsWith(".class")) {
-                            copy(agentJar.getInputStream(entry), entry.getName(), out);
-                        }
-                    }
+                try (in) {
+                    out.putNextEntry(new JarEntry(name));
+                    in.transferTo(out);
+                    out.closeEntry();
                 }
             }
         }
@@ -62,14 +58,6 @@ final class BootstrapJar {
             return true;
         } catch (ClassNotFoundException e) {
             return false;
-        }
-    }
-
-    private static void copy(InputStream in, String name, JarOutputStream out) throws IOException {
-        try (in) {
-            out.putNextEntry(new JarEntry(name));
-            in.transferTo((OutputStream) out);
-            out.closeEntry();
         }
     }
 }

@@ -42,6 +42,9 @@ public final class Installer {
         DetectorThread.Alarm alarm = new DetectorThread.Alarm();
         Tracker tracker = new Tracker(new TrackerSettings(withOwnExclusions(options.exclude()), options.maxTracked(),
                 options.closeWaitAfter(), tcp.timeWaitSeconds()), new LeakWarnings(log), alarm);
+        // Sockets open before the hooks take (all of them after an attach; those of a JVM's first moments,
+        // as the hooks go in beside its start-up) are listed from the kernel's tables, without a stack.
+        List<SocketsBeforeAttach.Socket> openBeforeHooks = SocketsBeforeAttach.read();
         SocketEvents.install(new TrackingSink(tracker));
         HookStatus hooks = Instrumenter.install(inst);
         for (String missing : hooks.missing()) {
@@ -55,18 +58,15 @@ public final class Installer {
             log.warn("-Djdk.net.usePlainSocketImpl is set: java.net.Socket is not tracked, only SocketChannel");
         }
         Reporter reporter = new Reporter(tracker, () -> health(hooks), options.portRange(), options.timeWait());
-        if (attached) {
-            reporter.socketsBeforeAttach(SocketsBeforeAttach.read());
-        }
+        reporter.socketsBeforeAttach(openBeforeHooks);
         FlightRecorderEvents.registerGauge(tracker);
         DetectorThread detector = new DetectorThread(tracker, reporter,
                 new BudgetWatch(tracker, log, options.warnAt()), alarm, options, log);
         detector.start();
         Runtime.getRuntime().addShutdownHook(new Thread(detector::atExit, NAME + "-exit"));
         if (options.jmx()) {
-            SocketLeakDetector.register(reporter, tracker, hooks, version(), log);
+            SocketLeakDetector.register(reporter, tracker, hooks, AgentMain.version(), log);
         }
-        System.setProperty(io.socketleak.agent.cli.CommandLine.AGENT_PROPERTY, version());
         log.info((attached ? "attached" : "started") + ": tracking TCP sockets ("
                 + (hooks.allInstalled() ? "all " + hooks.describe().size() + " hooks installed" : "some hooks missing")
                 + "); summary every " + (options.interval().isZero() ? "never" : io.socketleak.agent.config.Durations
@@ -82,11 +82,6 @@ public final class Installer {
         List<String> all = new java.util.ArrayList<>(exclude);
         all.add("sun.rmi.transport.tcp.TCPTransport$AcceptLoop");
         return List.copyOf(all);
-    }
-
-    static String version() {
-        String v = Installer.class.getPackage().getImplementationVersion();
-        return v == null ? "development build" : v;
     }
 
     static Report.Health health(HookStatus hooks) {

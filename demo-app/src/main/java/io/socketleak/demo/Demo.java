@@ -42,6 +42,7 @@ public final class Demo {
             System.exit(2);
         }
 
+        AgentReport.awaitAgent();
         long start = System.nanoTime();
         try (LoopbackServer server = LoopbackServer.start()) {
             int port = server.port();

@@ -68,7 +68,7 @@ class AgentNeverHarmsTest {
         "portRange=9000-100           | bad option 'portRange=9000-100': expected two port numbers like 32768-60999",
         "failOnLeak=maybe             | bad option 'failOnLeak=maybe': expected true or false",
         "colour=blue                  | unknown option 'colour=blue': valid keys are interval, report, failOnLeak, "
-                + "closeWaitAfter, warnAt, exclude, timeWait, portRange, jmx, log, maxTracked",
+                + "closeWaitAfter, warnAt, exclude, timeWait, portRange, jmx, log, maxTracked, startup",
     })
     void badAgentArgumentGivesOneLineAndTheApplicationRuns(String option, String message) throws Exception {
         ChildJvm.Result run = new ChildJvm().withAgent(option).run(Hello.class);

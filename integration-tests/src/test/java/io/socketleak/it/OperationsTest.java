@@ -117,7 +117,23 @@ class OperationsTest {
             assertEquals(List.of("ESTABLISHED", "ESTABLISHED", "LISTEN"), before.stream().sorted().toList(),
                     "the pair and the listener that were open before the attach: " + report.get("openedBeforeAttach"));
             String text = cli("report", target.pid()).stdout();
-            assertTrue(text.contains("Opened before the agent attached, still open (no stack known): 3"), text);
+            assertTrue(text.contains("Open since before tracking began (before an attach, or in the JVM's first moments; no stack): 3"), text);
+        }
+    }
+
+    @Test
+    void backgroundStartupListsSocketsOpenedBeforeItsHooksWithoutStacks() throws Exception {
+        try (Target target = new Target(new ChildJvm().withAgent("interval=0,startup=background"))) {
+            target.openAnother(); // likely after the hooks are in; the first pair, at start-up, likely before
+            JsonNode report = AgentReport.parse(cli("report", target.pid(), "--json").stdout());
+            long tracked = AgentReport.sum(report, "HoldsSockets.openPair(", "open");
+            long early = 0;
+            for (JsonNode socket : report.get("openedBeforeAttach")) {
+                early += socket.get("state").asText().equals("ESTABLISHED") ? 1 : 0;
+            }
+            assertEquals(4, tracked + early, "both pairs, each tracked with its stack or listed from the kernel: "
+                    + report);
+            assertTrue(tracked >= 2, "sockets opened once the agent is ready are tracked: " + report);
         }
     }
 

@@ -15,6 +15,10 @@ import javax.management.ReflectionException;
  */
 final class Detector {
     static final String OBJECT_NAME = "io.socketleak:type=SocketLeakDetector";
+    /** Set by the agent as soon as it starts; its MXBean follows once its hooks are in. */
+    static final String AGENT_PROPERTY = "socketleak.agent.version";
+    /** How long to wait for a starting agent (it installs its hooks in the background). */
+    static final long STARTUP_WAIT_MILLIS = 30_000;
 
     private final MBeanServer server;
     private final ObjectName name;
@@ -28,8 +32,17 @@ final class Detector {
     static Detector find() {
         MBeanServer server = ManagementFactory.getPlatformMBeanServer();
         ObjectName name = objectName();
-        if (!server.isRegistered(name)) {
-            throw new AgentNotAttachedException(AgentNotAttachedException.MESSAGE);
+        long deadline = System.currentTimeMillis() + STARTUP_WAIT_MILLIS;
+        while (!server.isRegistered(name)) {
+            if (System.getProperty(AGENT_PROPERTY) == null || System.currentTimeMillis() > deadline) {
+                throw new AgentNotAttachedException(AgentNotAttachedException.MESSAGE);
+            }
+            try {
+                Thread.sleep(20); // attached, still installing its hooks
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                throw new AgentNotAttachedException(AgentNotAttachedException.MESSAGE);
+            }
         }
         return new Detector(server, name);
     }

@@ -23,7 +23,7 @@ import javax.management.remote.JMXServiceURL;
  */
 public final class CommandLine {
     /** Set in a JVM the agent runs in, to its version: how {@code list} and {@code attach} tell. */
-    public static final String AGENT_PROPERTY = "socketleak.agent.version";
+    static final String AGENT_PROPERTY = "socketleak.agent.version";
     static final String MBEAN = "io.socketleak:type=SocketLeakDetector";
     static final int OK = 0;
     static final int FAILED = 1;
@@ -41,7 +41,7 @@ public final class CommandLine {
             "",
             "To start a JVM with the agent: java -javaagent:socket-leak-agent.jar[=key=value,...] ...",
             "Options: interval, report, failOnLeak, closeWaitAfter, warnAt, exclude, timeWait, portRange, jmx, log,",
-            "maxTracked (see the README).",
+            "maxTracked, startup (see the README).",
             "Exit status: 0 success, 1 failure, 2 usage error.");
 
     private final PrintStream out;
@@ -175,7 +175,12 @@ public final class CommandLine {
             String address = vm.startLocalManagementAgent();
             try (JMXConnector connector = JMXConnectorFactory.connect(new JMXServiceURL(address))) {
                 MBeanServerConnection server = connector.getMBeanServerConnection();
-                Object report = server.invoke(new ObjectName(MBEAN), json ? "reportJson" : "report", null, null);
+                ObjectName name = new ObjectName(MBEAN);
+                // A JVM that has just started may still be installing the agent's hooks: its MXBean follows.
+                for (int i = 0; i < 150 && !server.isRegistered(name); i++) {
+                    Thread.sleep(100);
+                }
+                Object report = server.invoke(name, json ? "reportJson" : "report", null, null);
                 out.println(report);
                 return OK;
             }

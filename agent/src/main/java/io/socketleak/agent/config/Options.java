@@ -27,7 +27,8 @@ public record Options(
         PortRange portRange,
         boolean jmx,
         String log,
-        int maxTracked) {
+        int maxTracked,
+        boolean blockingStartup) {
 
     /** Every key, in the order the help text lists them, with the form a value must have. */
     public enum Key {
@@ -41,7 +42,8 @@ public record Options(
         PORT_RANGE("portRange", "two port numbers like 32768-60999"),
         JMX("jmx", "true or false"),
         LOG("log", "stderr or a file path"),
-        MAX_TRACKED("maxTracked", "a whole number of sockets like 100000");
+        MAX_TRACKED("maxTracked", "a whole number of sockets like 100000"),
+        STARTUP("startup", "background or blocking");
 
         final String name;
         final String expected;
@@ -143,6 +145,8 @@ public record Options(
         boolean jmx = r.one(Key.JMX, "true", Reader::bool);
         String log = r.one(Key.LOG, "stderr", Reader::nonEmpty);
         int maxTracked = r.one(Key.MAX_TRACKED, "100000", Reader::positiveInt);
+        // A CI run that fails on leaks wants every socket from the first instruction on.
+        String startup = r.one(Key.STARTUP, failOnLeak ? "blocking" : "background", Reader::startup);
         for (String prefix : exclude) {
             if (prefix.isEmpty()) {
                 throw new BadOptionException("bad option 'exclude=': expected " + Key.EXCLUDE.expected);
@@ -153,7 +157,7 @@ public record Options(
                     + "': expected " + Key.TIME_WAIT.expected);
         }
         return new Options(interval, report, failOnLeak, closeWaitAfter, warnAt, exclude, timeWait, portRange,
-                jmx, log, maxTracked);
+                jmx, log, maxTracked, startup.equals("blocking"));
     }
 
     /** A value as it can stand in a one-line message: control characters shown as escapes. */
@@ -224,6 +228,13 @@ public record Options(
                 throw new IllegalArgumentException();
             }
             return d;
+        }
+
+        static String startup(String value) {
+            if (!value.equals("background") && !value.equals("blocking")) {
+                throw new IllegalArgumentException();
+            }
+            return value;
         }
 
         static int positiveInt(String value) {

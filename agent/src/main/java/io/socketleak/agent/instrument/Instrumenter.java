@@ -5,7 +5,9 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import net.bytebuddy.ByteBuddy;
 import net.bytebuddy.agent.builder.AgentBuilder;
+import net.bytebuddy.dynamic.scaffold.TypeValidation;
 import net.bytebuddy.asm.Advice;
 import net.bytebuddy.description.method.MethodDescription;
 import net.bytebuddy.description.type.TypeDescription;
@@ -27,9 +29,23 @@ public final class Instrumenter {
         for (Hook hook : Hooks.ALL) {
             byType.computeIfAbsent(hook.type(), t -> new ArrayList<>()).add(hook);
         }
-        AgentBuilder builder = new AgentBuilder.Default()
+        // Load the targets first (without initialising them) so that they are all retransformed now,
+        // and a hook missing on this JDK is known at start-up, not at the first socket.
+        List<Class<?>> targets = new ArrayList<>();
+        for (String type : byType.keySet()) {
+            try {
+                targets.add(Class.forName(type, false, null));
+            } catch (ClassNotFoundException e) {
+                for (Hook hook : byType.get(type)) {
+                    status.failed(hook, "no class " + type + " in this JDK");
+                }
+            }
+        }
+        AgentBuilder builder = new AgentBuilder.Default(new ByteBuddy().with(TypeValidation.DISABLED))
                 .disableClassFormatChanges()
                 .with(AgentBuilder.RedefinitionStrategy.RETRANSFORMATION)
+                // Only the targets: not a walk over every class loaded so far.
+                .with(new AgentBuilder.RedefinitionStrategy.DiscoveryStrategy.Explicit(targets.toArray(new Class<?>[0])))
                 .with(AgentBuilder.InitializationStrategy.NoOp.INSTANCE)
                 .with(AgentBuilder.TypeStrategy.Default.REDEFINE)
                 .with(new FailureListener(byType, status))
@@ -39,17 +55,6 @@ public final class Instrumenter {
             List<Hook> hooks = entry.getValue();
             builder = builder.type(ElementMatchers.named(entry.getKey()))
                     .transform((b, type, loader, module, domain) -> apply(b, type, hooks, status));
-        }
-        // Load the targets first (without initialising them) so that they are all retransformed now,
-        // and a hook missing on this JDK is known at start-up, not at the first socket.
-        for (String type : byType.keySet()) {
-            try {
-                Class.forName(type, false, null);
-            } catch (ClassNotFoundException e) {
-                for (Hook hook : byType.get(type)) {
-                    status.failed(hook, "no class " + type + " in this JDK");
-                }
-            }
         }
         builder.installOn(inst);
         return status;

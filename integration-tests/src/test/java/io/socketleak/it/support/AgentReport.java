@@ -34,6 +34,7 @@ public final class AgentReport {
     }
 
     public static String[] missingHooks() {
+        invoke("report"); // waits for the agent to be ready
         try {
             MBeanServer server = ManagementFactory.getPlatformMBeanServer();
             return (String[]) server.getAttribute(new ObjectName(MBEAN), "MissingHooks");
@@ -57,7 +58,12 @@ public final class AgentReport {
     private static Object invoke(String operation) {
         try {
             MBeanServer server = ManagementFactory.getPlatformMBeanServer();
-            return server.invoke(new ObjectName(MBEAN), operation, null, null);
+            ObjectName name = new ObjectName(MBEAN);
+            long deadline = System.currentTimeMillis() + 30_000;
+            while (!server.isRegistered(name) && System.currentTimeMillis() < deadline) {
+                sleep(20); // the agent registers its MXBean once its hooks are in, just after start-up
+            }
+            return server.invoke(name, operation, null, null);
         } catch (Exception e) {
             throw new AssertionError("the agent's MXBean " + MBEAN + " cannot be read: is the agent attached?", e);
         }

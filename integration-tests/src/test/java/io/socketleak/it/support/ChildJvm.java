@@ -36,8 +36,17 @@ public final class ChildJvm {
         return jar.toAbsolutePath();
     }
 
+    /**
+     * Attaches the agent with these options. Unless they say otherwise, with {@code startup=blocking}:
+     * these tests count every socket from the first line of main, which the default (hooks installed
+     * in the background, beside the application's start-up) does not promise.
+     */
     public ChildJvm withAgent(String options) {
-        jvmArgs.add("-javaagent:" + agentJar() + (options == null || options.isEmpty() ? "" : "=" + options));
+        String all = options == null || options.isEmpty() ? "" : options;
+        if (!all.contains("startup=")) {
+            all = all.isEmpty() ? "startup=blocking" : all + ",startup=blocking";
+        }
+        jvmArgs.add("-javaagent:" + agentJar() + "=" + all);
         return this;
     }
 

@@ -1,0 +1,24 @@
+package io.socketleak.agent;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.stream.Stream;
+import org.junit.jupiter.api.Test;
+
+class BootstrapJarTest {
+    @Test
+    void theBridgeListNamesEveryClassOfTheBootstrapPackage() throws IOException {
+        Path classes = Path.of("target", "classes");
+        Path bridge = classes.resolve("io/socketleak/bootstrap");
+        List<String> compiled;
+        try (Stream<Path> files = Files.list(bridge)) {
+            compiled = files.map(f -> classes.relativize(f).toString().replace('\\', '/')).sorted().toList();
+        }
+        assertEquals(compiled, BootstrapJar.CLASSES.stream().sorted().toList(),
+                "a class added to io.socketleak.bootstrap must be added to BootstrapJar.CLASSES");
+    }
+}
