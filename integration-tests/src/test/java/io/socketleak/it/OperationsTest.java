@@ -124,7 +124,10 @@ class OperationsTest {
     @Test
     void backgroundStartupListsSocketsOpenedBeforeItsHooksWithoutStacks() throws Exception {
         try (Target target = new Target(new ChildJvm().withAgent("interval=0,startup=background"))) {
-            target.openAnother(); // likely after the hooks are in; the first pair, at start-up, likely before
+            // The first pair, opened at start-up, likely came before the hooks; wait until the agent is
+            // ready (report waits for its MXBean), then open another.
+            assertEquals(0, cli("report", target.pid()).exitCode());
+            target.openAnother();
             JsonNode report = AgentReport.parse(cli("report", target.pid(), "--json").stdout());
             long tracked = AgentReport.sum(report, "HoldsSockets.openPair(", "open");
             long early = 0;
