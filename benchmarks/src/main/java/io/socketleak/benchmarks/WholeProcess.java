@@ -49,9 +49,18 @@ public final class WholeProcess {
                 // Nothing: the cost of the JVM (and agent) starting and stopping.
             }
             case "oneConnection" -> oneConnection();
-            case "heap" -> heap(Integer.parseInt(args[1]));
-            case "report" -> report(Integer.parseInt(args[1]), Integer.parseInt(args[2]));
-            case "churn" -> churn(Integer.parseInt(args[1]), Integer.parseInt(args[2]));
+            case "heap" -> {
+                awaitAgent();
+                heap(Integer.parseInt(args[1]));
+            }
+            case "report" -> {
+                awaitAgent();
+                report(Integer.parseInt(args[1]), Integer.parseInt(args[2]));
+            }
+            case "churn" -> {
+                awaitAgent();
+                churn(Integer.parseInt(args[1]), Integer.parseInt(args[2]));
+            }
             default -> throw new IllegalArgumentException("unknown measurement " + args[0]);
         }
     }
@@ -63,6 +72,19 @@ public final class WholeProcess {
              Socket accepted = server.accept()) {
             client.getOutputStream().write(1);
             accepted.getInputStream().read();
+        }
+    }
+
+    /**
+     * The agent installs its hooks beside the JVM's start-up: wait for it (its MXBean comes last), so
+     * that the sockets measured are all tracked.
+     */
+    private static void awaitAgent() throws InterruptedException {
+        if (System.getProperty("socketleak.agent.version") == null) {
+            return;
+        }
+        for (int i = 0; i < 1500 && !ManagementFactory.getPlatformMBeanServer().isRegistered(DETECTOR); i++) {
+            Thread.sleep(20);
         }
     }
 
