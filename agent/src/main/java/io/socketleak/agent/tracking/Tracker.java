@@ -67,6 +67,7 @@ public final class Tracker {
     private final ArrayDeque<TrackedSocket> awaitingClose = new ArrayDeque<>();
     private CallSite otherCallSites;
     private CallSite excludedSite;
+    private CallSite uncapturedSite;
     private long excluded;
     private long collectedUnclosed;
     private long closeWaitLeaks;
@@ -101,8 +102,11 @@ public final class Tracker {
             return;
         }
         Destination destination = inbound ? null : destinations.of(remote);
+        // A raw stack weighs a kilobyte or two until the tracker thread resolves it: past a backlog,
+        // sockets are still tracked, with their call site unknown.
+        Throwable stack = unresolvedCount.get() < TrackerSettings.MAX_PENDING_STACKS ? new Throwable() : null;
         TrackedSocket record = new TrackedSocket(socket, collected, remote, localPort, inbound,
-                System.currentTimeMillis(), new Throwable(), destination);
+                System.currentTimeMillis(), stack, destination);
         if (open.putIfAbsent(record, record) != null) {
             opened.decrement(); // already known: connect() and then finishConnect() on one channel
             return;
@@ -253,7 +257,15 @@ public final class Tracker {
     private void resolve(TrackedSocket record) {
         Throwable stack = record.stack;
         record.stack = null;
-        StackTraceElement[] frames = stack == null ? new StackTraceElement[0] : stack.getStackTrace();
+        if (stack == null) {
+            record.site = uncapturedSite();
+            uncapturedSite.opened++;
+            if (record.closeKind != null) {
+                countClose(record);
+            }
+            return;
+        }
+        StackTraceElement[] frames = stack.getStackTrace();
         if (Frames.matchesAny(frames, settings.exclude())) {
             record.excluded = true;
             excluded++;
@@ -301,6 +313,14 @@ public final class Tracker {
             callSites.put(key, site);
         }
         return site;
+    }
+
+    private CallSite uncapturedSite() {
+        if (uncapturedSite == null) {
+            uncapturedSite = new CallSite(-2, new StackTraceElement[] {
+                new StackTraceElement("(stack not captured: the agent was behind)", "", null, -1)});
+        }
+        return uncapturedSite;
     }
 
     private CallSite excludedSite() {
@@ -383,6 +403,9 @@ public final class Tracker {
         List<CallSite> all = new ArrayList<>(callSites.values());
         if (otherCallSites != null) {
             all.add(otherCallSites);
+        }
+        if (uncapturedSite != null) {
+            all.add(uncapturedSite);
         }
         for (CallSite site : all) {
             SiteOpen s = openBySite.getOrDefault(site, SiteOpen.NONE);

@@ -19,6 +19,8 @@ public record TrackerSettings(List<String> exclude, int maxTracked, Duration clo
 
     /** Distinct call sites kept; past it, new stacks are pooled into one "other" site. */
     static final int MAX_CALL_SITES = 10_000;
+    /** Raw stacks waiting for the tracker thread; past it, new sockets' stacks are not captured. */
+    static final int MAX_PENDING_STACKS = 10_000;
     /** Distinct destinations kept; past it, new ones are pooled. */
     static final int MAX_DESTINATIONS = 10_000;
 }
