@@ -8,6 +8,7 @@
 #   --smoke        one 200 ms iteration per benchmark and tiny sizes (a few minutes): proves the
 #                  suite still runs, as CI does; its numbers mean nothing
 #   --only REGEX   JMH benchmarks to run, matched after the package, e.g. 'ConnectClose.*'
+#                  (writes results/partial.md)
 #   JAVA=...       the java to measure with (default: java on the PATH), e.g. a JDK 25
 #
 # Run it on a quiet machine: other work on the CPUs shows up as agent overhead or hides it.
@@ -63,7 +64,10 @@ fi
 if [ "$hard" = unlimited ]; then ulimit -n "$want"; else ulimit -n "$hard"; fi
 
 work="$here/target/bench-work"
-if [ ${#smoke[@]} -gt 0 ]; then out="$here/results/smoke.md"; else out="$here/results/latest.md"; fi
+# A partial run (--only) must not replace the full table.
+if [ ${#smoke[@]} -gt 0 ]; then out="$here/results/smoke.md"
+elif [ ${#only[@]} -gt 0 ]; then out="$here/results/partial.md"
+else out="$here/results/latest.md"; fi
 rm -rf "$work"
 mkdir -p "$work/jars" "$here/results"
 

@@ -144,12 +144,7 @@ public final class OtherEnd implements AutoCloseable {
                     SelectionKey key = keys.next();
                     keys.remove();
                     if (key.isAcceptable()) {
-                        SocketChannel connection;
-                        while ((connection = ((ServerSocketChannel) key.channel()).accept()) != null) {
-                            connection.configureBlocking(false);
-                            connection.setOption(StandardSocketOptions.TCP_NODELAY, true);
-                            connection.register(selector, SelectionKey.OP_READ);
-                        }
+                        acceptAll((ServerSocketChannel) key.channel(), selector);
                     } else if (key.isReadable()) {
                         readFrom(key, buffer, echo);
                     }
@@ -158,6 +153,27 @@ public final class OtherEnd implements AutoCloseable {
         } catch (IOException e) {
             e.printStackTrace();
             System.exit(1);
+        }
+    }
+
+    /**
+     * Accepts what is queued. Out of descriptors (many clients closing faster than this one thread
+     * reads their ends), it stops accepting until reads have closed some: the rest wait in the queue.
+     */
+    private static void acceptAll(ServerSocketChannel server, Selector selector) throws IOException {
+        SocketChannel connection;
+        while (true) {
+            try {
+                connection = server.accept();
+            } catch (IOException outOfDescriptors) {
+                return;
+            }
+            if (connection == null) {
+                return;
+            }
+            connection.configureBlocking(false);
+            connection.setOption(StandardSocketOptions.TCP_NODELAY, true);
+            connection.register(selector, SelectionKey.OP_READ);
         }
     }
 
