@@ -24,7 +24,7 @@ while [ $# -gt 0 ]; do
   case "$1" in
     --smoke) smoke=(--smoke) ;;
     --only) only=(--only "${2:?--only needs a regex}"); shift ;;
-    -h|--help) sed -n '2,14p' "$0" | sed 's/^# \{0,1\}//'; exit 0 ;;
+    -h|--help) sed -n '2,15p' "$0" | sed 's/^# \{0,1\}//'; exit 0 ;;
     *) echo "run.sh: unknown argument '$1' (try --help)" >&2; exit 2 ;;
   esac
   shift

@@ -211,6 +211,9 @@ class OperationsTest {
             assertEquals(0, read.exitCode(), read.stderr());
             assertTrue(read.stdout().contains("OpenSockets=2"), read.stdout());
             assertTrue(read.stdout().contains("MissingHooks=0"), read.stdout());
+            double worst = Double.parseDouble(read.stdout().lines().filter(l -> l.startsWith("WorstPortUtilization="))
+                    .findFirst().orElseThrow().substring("WorstPortUtilization=".length()));
+            assertTrue(worst > 0 && worst < 0.01, "one connection to one destination: " + worst);
             String json = read.stdout().lines().filter(l -> l.startsWith("reportJson=")).findFirst().orElseThrow();
             assertEquals(2, AgentReport.parse(json.substring("reportJson=".length())).get("openSockets").asLong());
         }

@@ -7,6 +7,7 @@ import io.socketleak.agent.report.Report;
 import io.socketleak.agent.report.Reporter;
 import io.socketleak.agent.report.TextReport;
 import io.socketleak.agent.tcp.FileDescriptors;
+import io.socketleak.agent.tcp.PortBudget;
 import io.socketleak.agent.tracking.Tracker;
 import java.lang.management.ManagementFactory;
 import javax.management.ObjectName;
@@ -89,6 +90,15 @@ public final class SocketLeakDetector implements SocketLeakDetectorMXBean {
     @Override
     public long getLeaks() {
         return now().leakCount();
+    }
+
+    @Override
+    public double getWorstPortUtilization() {
+        double worst = 0;
+        for (PortBudget budget : now().budgets()) {
+            worst = Math.max(worst, budget.utilization());
+        }
+        return worst;
     }
 
     @Override

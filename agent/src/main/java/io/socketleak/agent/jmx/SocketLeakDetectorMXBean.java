@@ -26,6 +26,9 @@ public interface SocketLeakDetectorMXBean {
     /** All leaks found so far (collected and CLOSE_WAIT). */
     long getLeaks();
 
+    /** The fullest destination's port budget, 0 to 1 (ports in use over ports available). */
+    double getWorstPortUtilization();
+
     long getOpenFileDescriptors();
 
     long getMaxFileDescriptors();

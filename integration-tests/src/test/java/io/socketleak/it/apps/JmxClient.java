@@ -23,6 +23,7 @@ public final class JmxClient {
             System.out.println("Opened=" + server.getAttribute(name, "Opened"));
             System.out.println("MissingHooks=" + ((String[]) server.getAttribute(name, "MissingHooks")).length);
             System.out.println("Version=" + server.getAttribute(name, "Version"));
+            System.out.println("WorstPortUtilization=" + server.getAttribute(name, "WorstPortUtilization"));
             System.out.println("reportJson=" + server.invoke(name, "reportJson", null, null));
         }
     }
