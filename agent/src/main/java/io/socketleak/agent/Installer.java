@@ -1,5 +1,6 @@
 package io.socketleak.agent;
 
+import io.socketleak.agent.config.Durations;
 import io.socketleak.agent.config.Options;
 import io.socketleak.agent.instrument.HookStatus;
 import io.socketleak.agent.instrument.Instrumenter;
@@ -46,7 +47,13 @@ public final class Installer {
         // as the hooks go in beside its start-up) are listed from the kernel's tables, without a stack.
         List<SocketsBeforeAttach.Socket> openBeforeHooks = SocketsBeforeAttach.read();
         SocketEvents.install(new TrackingSink(tracker));
-        HookStatus hooks = Instrumenter.install(inst);
+        HookStatus hooks;
+        try {
+            hooks = Instrumenter.install(inst);
+        } catch (RuntimeException | LinkageError e) {
+            SocketEvents.install(null); // whatever hooks took, they report to no one: the agent is off
+            throw e;
+        }
         for (String missing : hooks.missing()) {
             log.warn("hook not installed, some sockets may go unseen: " + missing);
         }
@@ -69,8 +76,7 @@ public final class Installer {
         }
         log.info((attached ? "attached" : "started") + ": tracking TCP sockets ("
                 + (hooks.allInstalled() ? "all " + hooks.describe().size() + " hooks installed" : "some hooks missing")
-                + "); summary every " + (options.interval().isZero() ? "never" : io.socketleak.agent.config.Durations
-                .format(options.interval()))
+                + "); summary every " + (options.interval().isZero() ? "never" : Durations.format(options.interval()))
                 + (options.report() == null ? "" : ", JSON report to " + options.report()));
     }
 
