@@ -108,6 +108,38 @@ class LeaksTest {
         assertEquals(1, AgentReport.sum(report, frame, "passiveCloses"));
     }
 
+    @Test
+    void channelClosedByAnInterruptIsCountedOnceAndIsNoLeak() throws Exception {
+        SocketChannel channel = openChannelToInterrupt();
+        Thread reader = new Thread(() -> {
+            try {
+                channel.read(ByteBuffer.allocate(16)); // blocks: the peer holds the connection open
+            } catch (java.io.IOException expected) {
+                // ClosedByInterruptException: the interrupt closed the channel, bypassing close() on JDK 17
+            }
+        });
+        reader.start();
+        AgentReport.sleep(200);
+        reader.interrupt();
+        reader.join(5000);
+        assertEquals(false, channel.isOpen());
+        channel.close(); // a close after the interrupt's: still one close
+        String frame = "LeaksTest.openChannelToInterrupt(";
+        JsonNode report = AgentReport.await(Duration.ofSeconds(5), r -> AgentReport.sum(r, frame, "opened") == 1);
+        assertEquals(1, AgentReport.sum(report, frame, "activeCloses") + AgentReport.sum(report, frame, "passiveCloses")
+                + AgentReport.sum(report, frame, "abortiveCloses"), AgentReport.text());
+        assertEquals(0, AgentReport.sum(report, frame, "open"));
+        System.gc();
+        AgentReport.sleep(300);
+        assertEquals(0, AgentReport.leakCount(AgentReport.now(), "collected", frame));
+    }
+
+    private static SocketChannel openChannelToInterrupt() throws IOException {
+        SocketChannel channel = SocketChannel.open(new InetSocketAddress(InetAddress.getLoopbackAddress(), peer.port()));
+        channel.write(ByteBuffer.wrap(new byte[] {'H'}));
+        return channel;
+    }
+
     /** Opens a socket, uses it, forgets it; returns the line that opened it. */
     private static int dropSocket() throws IOException {
         int line = lineOfNextStatement();
