@@ -74,9 +74,9 @@ public final class AgentMain {
     }
 
     /** Set to the agent's version in a JVM the agent runs in: how the command line and tests tell. */
-    static final String AGENT_PROPERTY = "socketleak.agent.version";
+    public static final String AGENT_PROPERTY = "socketleak.agent.version";
 
-    static String version() {
+    public static String version() {
         String v = AgentMain.class.getPackage().getImplementationVersion();
         return v == null ? "development build" : v;
     }

@@ -31,10 +31,6 @@ public final class Installer {
     }
 
     public static void install(Options options, Instrumentation inst, boolean attached) {
-        if (SocketEvents.installed()) {
-            System.err.println(NAME + ": already running in this JVM; nothing changed");
-            return;
-        }
         // Byte Buddy then avoids sun.misc.Unsafe (JDK 24+ warns about it). The key is relocated with Byte Buddy.
         System.setProperty("net.bytebuddy.safe", "true");
         openJdkInternalsToBridge(inst);
@@ -64,7 +60,7 @@ public final class Installer {
         if (Boolean.getBoolean("jdk.net.usePlainSocketImpl")) {
             log.warn("-Djdk.net.usePlainSocketImpl is set: java.net.Socket is not tracked, only SocketChannel");
         }
-        Reporter reporter = new Reporter(tracker, () -> health(hooks), options.portRange(), options.timeWait());
+        Reporter reporter = new Reporter(tracker, () -> health(hooks), tcp, options.portRange(), options.timeWait());
         reporter.socketsBeforeAttach(openBeforeHooks);
         FlightRecorderEvents.registerGauge(tracker);
         DetectorThread detector = new DetectorThread(tracker, reporter,

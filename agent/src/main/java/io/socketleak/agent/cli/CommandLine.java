@@ -5,6 +5,7 @@ import com.sun.tools.attach.AgentLoadException;
 import com.sun.tools.attach.AttachNotSupportedException;
 import com.sun.tools.attach.VirtualMachine;
 import com.sun.tools.attach.VirtualMachineDescriptor;
+import io.socketleak.agent.AgentMain;
 import java.io.IOException;
 import java.io.PrintStream;
 import java.nio.file.Path;
@@ -23,7 +24,7 @@ import javax.management.remote.JMXServiceURL;
  */
 public final class CommandLine {
     /** Set in a JVM the agent runs in, to its version: how {@code list} and {@code attach} tell. */
-    static final String AGENT_PROPERTY = "socketleak.agent.version";
+    static final String AGENT_PROPERTY = AgentMain.AGENT_PROPERTY;
     static final String MBEAN = "io.socketleak:type=SocketLeakDetector";
     static final int OK = 0;
     static final int FAILED = 1;
@@ -67,7 +68,7 @@ public final class CommandLine {
                 out.println(HELP);
                 return OK;
             case "--version", "version":
-                out.println("socket-leak-agent " + version());
+                out.println("socket-leak-agent " + AgentMain.version());
                 return OK;
             case "attach":
                 if (rest.length < 1 || !isPid(rest[0])) {
@@ -98,11 +99,6 @@ public final class CommandLine {
 
     private static boolean isPid(String s) {
         return s.matches("[0-9]{1,10}");
-    }
-
-    static String version() {
-        String v = CommandLine.class.getPackage().getImplementationVersion();
-        return v == null ? "(development build)" : v;
     }
 
     /** What to do with an attached JVM; returns the exit status. */

@@ -38,12 +38,18 @@ public final class Reporter {
     private volatile FileDescriptors fileDescriptors = new FileDescriptors(-1, -1);
     private volatile List<SocketsBeforeAttach.Socket> beforeAttach;
 
-    public Reporter(Tracker tracker, Supplier<Report.Health> health, PortRange portRange, Duration timeWait) {
+    /**
+     * @param tcp       the TCP settings as read at start; refreshed later with the same overrides
+     * @param portRange the {@code portRange=} override, or null
+     * @param timeWait  the {@code timeWait=} override, or null
+     */
+    public Reporter(Tracker tracker, Supplier<Report.Health> health, TcpSettings tcp, PortRange portRange,
+                    Duration timeWait) {
         this.tracker = tracker;
         this.health = health;
+        this.tcp = tcp;
         this.portRange = portRange;
         this.timeWait = timeWait;
-        refreshTcpSettings();
     }
 
     /** After a dynamic attach: the sockets that were open already, to list until they close. */
