@@ -28,7 +28,8 @@ final class BootstrapJar {
             "io/socketleak/bootstrap/SocketEvents.class",
             "io/socketleak/bootstrap/SocketEvents$Sink.class",
             "io/socketleak/bootstrap/SocketEvents$1.class",
-            "io/socketleak/bootstrap/JdkSockets.class");
+            "io/socketleak/bootstrap/JdkSockets.class",
+            "io/socketleak/bootstrap/Backtraces.class");
 
     static void appendTo(Instrumentation inst) throws IOException {
         if (onBootClassPath()) {

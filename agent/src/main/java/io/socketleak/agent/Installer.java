@@ -42,7 +42,8 @@ public final class Installer {
         // Sockets open before the hooks take (all of them after an attach; those of a JVM's first moments,
         // as the hooks go in beside its start-up) are listed from the kernel's tables, without a stack.
         List<SocketsBeforeAttach.Socket> openBeforeHooks = SocketsBeforeAttach.read();
-        SocketEvents.install(new TrackingSink(tracker));
+        TrackingSink sink = new TrackingSink(tracker);
+        SocketEvents.install(sink);
         HookStatus hooks;
         try {
             hooks = Instrumenter.install(inst);
@@ -50,6 +51,7 @@ public final class Installer {
             SocketEvents.install(null); // whatever hooks took, they report to no one: the agent is off
             throw e;
         }
+        sink.madeBeforeHooks(SocketsBeforeAttach.tcpDescriptorsNow());
         for (String missing : hooks.missing()) {
             log.warn("hook not installed, some sockets may go unseen: " + missing);
         }
@@ -60,7 +62,7 @@ public final class Installer {
         if (Boolean.getBoolean("jdk.net.usePlainSocketImpl")) {
             log.warn("-Djdk.net.usePlainSocketImpl is set: java.net.Socket is not tracked, only SocketChannel");
         }
-        Reporter reporter = new Reporter(tracker, () -> health(hooks), tcp, options.portRange(), options.timeWait());
+        Reporter reporter = new Reporter(tracker, () -> health(hooks, tracker), tcp, options.portRange(), options.timeWait());
         reporter.socketsBeforeAttach(openBeforeHooks);
         FlightRecorderEvents.registerGauge(tracker);
         DetectorThread detector = new DetectorThread(tracker, reporter,
@@ -86,21 +88,22 @@ public final class Installer {
         return List.copyOf(all);
     }
 
-    static Report.Health health(HookStatus hooks) {
+    static Report.Health health(HookStatus hooks, Tracker tracker) {
         Throwable first = SocketEvents.firstFailure();
         return new Report.Health(List.copyOf(hooks.missing()), SocketEvents.failures(),
-                first == null ? null : first.toString());
+                first == null ? null : first.toString(), tracker.stackWork());
     }
 
     /**
-     * Lets the bridge read socket internals ({@code sun.nio.ch}, {@code java.net}) and lets
-     * {@code java.base} call the bridge. Only the boot loader's unnamed module gains access: the
-     * application's own code sees no change.
+     * Lets the bridge read socket internals ({@code sun.nio.ch}, {@code java.net}) and raw stacks
+     * ({@code java.lang}), and lets {@code java.base} call the bridge. Only the boot loader's unnamed
+     * module gains access: the application's own code sees no change.
      */
     private static void openJdkInternalsToBridge(Instrumentation inst) {
         Module javaBase = Object.class.getModule();
         Module bridge = SocketEvents.class.getModule();
         inst.redefineModule(javaBase, Set.of(bridge), Map.of(),
-                Map.of("sun.nio.ch", Set.of(bridge), "java.net", Set.of(bridge)), Set.of(), Map.of());
+                Map.of("sun.nio.ch", Set.of(bridge), "java.net", Set.of(bridge), "java.lang", Set.of(bridge)),
+                Set.of(), Map.of());
     }
 }

@@ -60,6 +60,8 @@ public final class JdkSockets {
             FileDescriptor.class));
     private static final MethodHandle GET_OPTION = method(NET, "getSocketOption", MethodType.methodType(
             Object.class, FileDescriptor.class, SocketOption.class));
+    private static final MethodHandle FD_VAL = method(load("sun.nio.ch.IOUtil"), "fdVal",
+            MethodType.methodType(int.class, FileDescriptor.class));
     private static final int POLLIN = pollConstant("POLLIN");
     private static final int POLLERR = pollConstant("POLLERR");
 
@@ -88,6 +90,7 @@ public final class JdkSockets {
             {"SocketChannelImpl.isInputClosed", CHANNEL_INPUT_CLOSED},
             {"SocketChannelImpl.isOutputClosed", CHANNEL_OUTPUT_CLOSED},
             {"Net.poll", POLL}, {"Net.available", AVAILABLE}, {"Net.getSocketOption", GET_OPTION},
+            {"IOUtil.fdVal", FD_VAL},
         };
         for (Object[] entry : all) {
             if (entry[1] == null) {
@@ -165,6 +168,19 @@ public final class JdkSockets {
     /** The JDK already read end-of-stream on this socket (NioSocketImpl only keeps this). */
     public static boolean endOfStreamRead(Object socket) {
         return isSocketImpl(socket) && IMPL_READ_EOF != null && (boolean) IMPL_READ_EOF.get(socket);
+    }
+
+    /** The socket's descriptor number, or -1 when closed or unknown. */
+    public static int descriptor(Object socket) {
+        FileDescriptor fd = fd(socket);
+        if (fd == null || FD_VAL == null) {
+            return -1;
+        }
+        try {
+            return (int) FD_VAL.invokeExact(fd);
+        } catch (Throwable e) {
+            return -1;
+        }
     }
 
     /** SO_LINGER in seconds, -1 when off or unknown. */

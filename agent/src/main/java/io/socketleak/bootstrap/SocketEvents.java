@@ -56,6 +56,12 @@ public final class SocketEvents {
         }
     };
 
+    /**
+     * Whether any socket may have SO_LINGER set: until one does, a close need not ask the kernel.
+     * Never reset; set on a SO_LINGER option set, and when sockets already existed at the hooks' start.
+     */
+    private static volatile boolean lingerMayBeSet;
+
     private static final AtomicLong failures = new AtomicLong();
     private static volatile Throwable firstFailure;
 
@@ -77,6 +83,15 @@ public final class SocketEvents {
     /** Marks the calling thread as the agent's own: its sockets are never tracked. */
     public static void ignoreCurrentThread() {
         STATE.get()[0] = -1;
+    }
+
+    /** A socket's SO_LINGER is being set (on, off or zero): from now on closes read it. */
+    public static void lingerSet() {
+        lingerMayBeSet = true;
+    }
+
+    public static boolean lingerMayBeSet() {
+        return lingerMayBeSet;
     }
 
     /** Failures inside the sink, swallowed so that the application never sees them. */

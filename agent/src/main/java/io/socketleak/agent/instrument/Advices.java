@@ -1,6 +1,7 @@
 package io.socketleak.agent.instrument;
 
 import io.socketleak.bootstrap.SocketEvents;
+import java.net.StandardSocketOptions;
 import net.bytebuddy.asm.Advice;
 
 /**
@@ -56,6 +57,26 @@ final class Advices {
         static void exit(@Advice.This Object self, @Advice.Thrown Throwable failure) {
             if (failure != null) {
                 SocketEvents.failed(self, failure);
+            }
+        }
+    }
+
+    /** Entry of {@code Net.setSocketOption(fd, option, value)}: every socket option set passes here. */
+    static final class OptionSet {
+        @Advice.OnMethodEnter(suppress = Throwable.class)
+        static void enter(@Advice.Argument(1) Object option) {
+            if (option == StandardSocketOptions.SO_LINGER) {
+                SocketEvents.lingerSet();
+            }
+        }
+    }
+
+    /** Entry of {@code Net.setSocketOption(fd, family, option, value)}. */
+    static final class OptionSetWithFamily {
+        @Advice.OnMethodEnter(suppress = Throwable.class)
+        static void enter(@Advice.Argument(2) Object option) {
+            if (option == StandardSocketOptions.SO_LINGER) {
+                SocketEvents.lingerSet();
             }
         }
     }

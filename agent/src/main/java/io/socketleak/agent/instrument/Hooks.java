@@ -12,6 +12,7 @@ import java.io.FileDescriptor;
 import java.net.InetAddress;
 import java.net.ProtocolFamily;
 import java.net.SocketAddress;
+import java.net.SocketOption;
 import java.net.SocketImpl;
 import java.nio.ByteBuffer;
 import java.nio.channels.spi.SelectorProvider;
@@ -98,6 +99,17 @@ public final class Hooks {
             new Hook("socket creation failed", NET, "socket(...), serverSocket(...)",
                     isStatic().and(named("socket").or(named("serverSocket"))).and(returns(FileDescriptor.class)),
                     Advices.CreationFailure.class),
+
+            // Every SO_LINGER set passes here (Socket, SocketChannel, their server sockets): until one does,
+            // a close can leave SO_LINGER unread.
+            new Hook("SO_LINGER set", NET, "setSocketOption(FileDescriptor, SocketOption, Object)",
+                    isStatic().and(named("setSocketOption"))
+                            .and(takesArguments(FileDescriptor.class, SocketOption.class, Object.class)),
+                    Advices.OptionSet.class),
+            new Hook("SO_LINGER set", NET, "setSocketOption(FileDescriptor, ProtocolFamily, SocketOption, Object)",
+                    isStatic().and(named("setSocketOption")).and(takesArguments(FileDescriptor.class,
+                            ProtocolFamily.class, SocketOption.class, Object.class)),
+                    Advices.OptionSetWithFamily.class),
 
             // ServerSocketChannel: listening sockets are counted, never leaks.
             new Hook("listening", SERVER_CHANNEL, "bind(SocketAddress, int)",

@@ -5,13 +5,31 @@ import io.socketleak.agent.tracking.Exhaustion;
 import io.socketleak.agent.tracking.Tracker;
 import io.socketleak.bootstrap.JdkSockets;
 import io.socketleak.bootstrap.SocketEvents;
+import java.util.Arrays;
 
 /** Turns raw JDK socket events into tracking calls, reading the socket's state through {@link JdkSockets}. */
 public final class TrackingSink implements SocketEvents.Sink {
     private final Tracker tracker;
+    /**
+     * Descriptors of sockets made before the hooks and not closed since, sorted: SO_LINGER may have
+     * been set on them unseen. The first close seen on such a descriptor is that socket's own.
+     */
+    private volatile int[] madeBeforeHooks = new int[0];
 
     public TrackingSink(Tracker tracker) {
         this.tracker = tracker;
+    }
+
+    /**
+     * The descriptors of the sockets open once the hooks are in (sorted), or null when they cannot be
+     * told apart: a close of one of them reads SO_LINGER, as every close does once it has been set.
+     */
+    public void madeBeforeHooks(int[] descriptors) {
+        if (descriptors == null) {
+            SocketEvents.lingerSet();
+        } else {
+            madeBeforeHooks = descriptors;
+        }
     }
 
     @Override
@@ -77,12 +95,12 @@ public final class TrackingSink implements SocketEvents.Sink {
     }
 
     /** What the socket's state says about how this close will end the connection. */
-    static int closeFlags(Object socket) {
+    private int closeFlags(Object socket) {
         int flags = 0;
         if (JdkSockets.resetByPeer(socket)) {
             flags |= CloseClassifier.RESET_BY_PEER;
         }
-        if (JdkSockets.lingerSeconds(socket) == 0) {
+        if (mayLinger(socket) && JdkSockets.lingerSeconds(socket) == 0) {
             flags |= CloseClassifier.LINGER_ZERO;
         }
         if (JdkSockets.outputShutDown(socket)) {
@@ -102,5 +120,33 @@ public final class TrackingSink implements SocketEvents.Sink {
             }
         }
         return flags;
+    }
+
+    /** Whether SO_LINGER may be set: asking the kernel costs a system call on every close. */
+    private boolean mayLinger(Object socket) {
+        if (SocketEvents.lingerMayBeSet()) {
+            return true;
+        }
+        int[] before = madeBeforeHooks;
+        if (before.length == 0) {
+            return false;
+        }
+        int fd = JdkSockets.descriptor(socket);
+        if (Arrays.binarySearch(before, fd) < 0) {
+            return fd < 0;
+        }
+        closedBeforeHooksSocket(fd);
+        return true;
+    }
+
+    private synchronized void closedBeforeHooksSocket(int fd) {
+        int[] before = madeBeforeHooks;
+        int at = Arrays.binarySearch(before, fd);
+        if (at >= 0) {
+            int[] rest = new int[before.length - 1];
+            System.arraycopy(before, 0, rest, 0, at);
+            System.arraycopy(before, at + 1, rest, at, rest.length - at);
+            madeBeforeHooks = rest;
+        }
     }
 }

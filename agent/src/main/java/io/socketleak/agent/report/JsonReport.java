@@ -185,6 +185,11 @@ public final class JsonReport {
                 .strings("missingHooks", report.health().missingHooks())
                 .field("swallowedFailures", report.health().swallowedFailures())
                 .field("firstFailure", report.health().firstFailure())
+                .name("stacks").beginObject()
+                .field("resolved", report.health().stacks().resolved())
+                .field("recognized", report.health().stacks().recognized())
+                .field("notCaptured", report.health().stacks().notCaptured())
+                .endObject()
                 .endObject();
         return json.endObject().toString();
     }

@@ -6,6 +6,7 @@ import io.socketleak.agent.tcp.SocketsBeforeAttach;
 import io.socketleak.agent.tcp.TcpSettings;
 import io.socketleak.agent.tracking.Leak;
 import io.socketleak.agent.tracking.Snapshot;
+import io.socketleak.agent.tracking.Tracker;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
@@ -32,8 +33,10 @@ public record Report(long pid, Instant time, Snapshot sockets, List<Leak> stillO
      * @param missingHooks      hooks that did not take on this JDK, with reasons
      * @param swallowedFailures failures inside the agent that were kept from the application
      * @param firstFailure      the first of those, or null
+     * @param stacks            how allocation stacks were turned into call sites
      */
-    public record Health(List<String> missingHooks, long swallowedFailures, String firstFailure) {
+    public record Health(List<String> missingHooks, long swallowedFailures, String firstFailure,
+                         Tracker.StackWork stacks) {
     }
 
     /** Every leak in the report: those found while running, then the sockets still open at exit. */

@@ -132,7 +132,8 @@ public final class TextReport {
             }
         }
         Report.Health health = report.health();
-        if (!health.missingHooks().isEmpty() || health.swallowedFailures() > 0) {
+        long notCaptured = health.stacks().notCaptured();
+        if (!health.missingHooks().isEmpty() || health.swallowedFailures() > 0 || notCaptured > 0) {
             out.append('\n').append("Agent health:\n");
             for (String missing : health.missingHooks()) {
                 out.append("  hook not installed: ").append(missing).append('\n');
@@ -141,6 +142,10 @@ public final class TextReport {
                 out.append("  ").append(health.swallowedFailures())
                         .append(" internal failures kept from the application; first: ")
                         .append(health.firstFailure()).append('\n');
+            }
+            if (notCaptured > 0) {
+                out.append("  ").append(notCaptured)
+                        .append(" sockets opened without a stack: the agent's thread fell behind new call sites\n");
             }
         }
         return out.toString();

@@ -7,9 +7,12 @@ import java.nio.file.DirectoryStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.HashMap;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 
 /**
  * The TCP sockets this process had open when the agent attached to it (Linux): found through
@@ -29,7 +32,7 @@ public final class SocketsBeforeAttach {
 
     /** The process's open TCP sockets now, or an empty list where /proc is not there. */
     public static List<Socket> read() {
-        Map<Long, Boolean> inodes = openSocketInodes();
+        Map<Long, Integer> inodes = openSocketInodes();
         if (inodes.isEmpty()) {
             return List.of();
         }
@@ -54,12 +57,70 @@ public final class SocketsBeforeAttach {
         return sockets;
     }
 
+    /**
+     * The descriptors of the TCP sockets open now, sorted: sockets whose options the agent may not
+     * have seen set (a socket not yet bound counts as one). Null when that cannot be narrowed down:
+     * no /proc, or a listening socket, as the sockets it accepts inherit its options.
+     */
+    public static int[] tcpDescriptorsNow() {
+        if (!Files.isDirectory(Path.of("/proc/self/fd"))) {
+            return null;
+        }
+        Map<Long, Integer> sockets = openSocketInodes();
+        if (sockets.isEmpty()) {
+            return new int[0];
+        }
+        Map<Long, String> tcpStates = new HashMap<>();
+        for (String table : new String[] {"/proc/net/tcp", "/proc/net/tcp6"}) {
+            for (String line : lines(Path.of(table))) {
+                String[] f = line.trim().split("\\s+");
+                if (f.length >= 10 && f[0].endsWith(":") && sockets.containsKey(parseInode(f[9]))) {
+                    tcpStates.put(parseInode(f[9]), f[3]);
+                }
+            }
+        }
+        Set<Long> otherKinds = new HashSet<>(); // the JVM's own Unix sockets, datagram sockets
+        for (String table : new String[] {"/proc/net/unix", "/proc/net/udp", "/proc/net/udp6", "/proc/net/raw",
+                "/proc/net/raw6"}) {
+            int column = table.endsWith("unix") ? 6 : 9;
+            for (String line : lines(Path.of(table))) {
+                String[] f = line.trim().split("\\s+");
+                if (f.length > column) {
+                    otherKinds.add(parseInode(f[column]));
+                }
+            }
+        }
+        int[] fds = new int[sockets.size()];
+        int n = 0;
+        for (Map.Entry<Long, Integer> socket : sockets.entrySet()) {
+            String state = tcpStates.get(socket.getKey());
+            if (state == null && otherKinds.contains(socket.getKey())) {
+                continue;
+            }
+            if ("0A".equals(state)) { // LISTEN
+                return null;
+            }
+            fds[n++] = socket.getValue();
+        }
+        int[] tcp = Arrays.copyOf(fds, n);
+        Arrays.sort(tcp);
+        return tcp;
+    }
+
+    private static long parseInode(String field) {
+        try {
+            return Long.parseLong(field);
+        } catch (NumberFormatException e) {
+            return -1;
+        }
+    }
+
     /** Of {@code before}, those still open now. */
     public static List<Socket> stillOpen(List<Socket> before) {
         if (before.isEmpty()) {
             return before;
         }
-        Map<Long, Boolean> open = openSocketInodes();
+        Map<Long, Integer> open = openSocketInodes();
         List<Socket> still = new ArrayList<>();
         for (Socket s : before) {
             if (open.containsKey(s.inode())) {
@@ -69,14 +130,16 @@ public final class SocketsBeforeAttach {
         return still;
     }
 
-    private static Map<Long, Boolean> openSocketInodes() {
-        Map<Long, Boolean> inodes = new HashMap<>();
+    /** Inode to descriptor number, of each socket the process has open. */
+    private static Map<Long, Integer> openSocketInodes() {
+        Map<Long, Integer> inodes = new HashMap<>();
         try (DirectoryStream<Path> fds = Files.newDirectoryStream(Path.of("/proc/self/fd"))) {
             for (Path fd : fds) {
                 try {
                     String target = Files.readSymbolicLink(fd).toString();
                     if (target.startsWith("socket:[")) {
-                        inodes.put(Long.parseLong(target.substring(8, target.length() - 1)), Boolean.TRUE);
+                        inodes.put(Long.parseLong(target.substring(8, target.length() - 1)),
+                                Integer.parseInt(fd.getFileName().toString()));
                     }
                 } catch (IOException | RuntimeException e) {
                     // closed meanwhile

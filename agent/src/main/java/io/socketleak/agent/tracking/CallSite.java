@@ -4,6 +4,7 @@ import java.util.ArrayList;
 import java.util.Collections;
 import java.util.List;
 import java.util.concurrent.atomic.AtomicLongArray;
+import java.util.concurrent.atomic.LongAdder;
 
 /**
  * One place in the code that opens sockets: the distinct stack that led to them, and what became of
@@ -14,8 +15,9 @@ public final class CallSite {
     private final List<String> frames;
     private final String blame;
 
+    /** Counted on the tracker thread, or on the application's when its stack was recognized. */
+    final LongAdder opened = new LongAdder();
     // Written by the tracker thread only.
-    long opened;
     long collected;
     long closeWait;
     /** Written by whichever thread counts a close (see {@code Tracker.countClose}). */

@@ -41,6 +41,7 @@ public final class Tracker {
     private final LeakListener listener;
     private final Runnable alarm;
     private final Destinations destinations;
+    private final StackKeys stackKeys = StackKeys.forThisJvm();
 
     private final ConcurrentHashMap<Object, TrackedSocket> open = new ConcurrentHashMap<>();
     private final ReferenceQueue<Object> collected = new ReferenceQueue<>();
@@ -53,6 +54,7 @@ public final class Tracker {
     private final LongAdder opened = new LongAdder();
     private final LongAdder[] closes = {new LongAdder(), new LongAdder(), new LongAdder()};
     private final LongAdder notStored = new LongAdder();
+    private final LongAdder stacksResolved = new LongAdder();
     private final LongAdder closesOfUnknown = new LongAdder();
     private final AtomicLong openNow = new AtomicLong();
     /** Open sockets at which an open raises the alarm (the fd budget), set by the budget's owner. */
@@ -68,7 +70,7 @@ public final class Tracker {
     private CallSite otherCallSites;
     private CallSite excludedSite;
     private CallSite uncapturedSite;
-    private long excluded;
+    private final LongAdder excluded = new LongAdder();
     private long collectedUnclosed;
     private long closeWaitLeaks;
     private long leakSequence;
@@ -102,11 +104,20 @@ public final class Tracker {
             return;
         }
         Destination destination = inbound ? null : destinations.of(remote);
-        // A raw stack weighs a kilobyte or two until the tracker thread resolves it: past a backlog,
-        // sockets are still tracked, with their call site unknown.
-        Throwable stack = unresolvedCount.get() < TrackerSettings.MAX_PENDING_STACKS ? new Throwable() : null;
-        TrackedSocket record = new TrackedSocket(socket, collected, remote, localPort, inbound,
-                System.currentTimeMillis(), stack, destination);
+        long now = System.currentTimeMillis();
+        Throwable stack = new Throwable();
+        StackKeys.Key known = stackKeys.find(stack, now);
+        if (known != null || unresolvedCount.get() >= TrackerSettings.MAX_PENDING_STACKS) {
+            // A stack seen before needs no resolving. A new one weighs a kilobyte or two until the
+            // tracker thread resolves it: past a backlog, sockets are still tracked, call site unknown.
+            stack = null;
+        }
+        TrackedSocket record = new TrackedSocket(socket, collected, remote, localPort, inbound, now, stack,
+                destination);
+        if (known != null) {
+            record.excluded = known.excluded;
+            record.site = known.site;
+        }
         if (open.putIfAbsent(record, record) != null) {
             opened.decrement(); // already known: connect() and then finishConnect() on one channel
             return;
@@ -115,8 +126,15 @@ public final class Tracker {
             destination.opened.increment();
             destination.open.incrementAndGet();
         }
-        unresolvedCount.incrementAndGet();
-        unresolved.add(record);
+        if (known == null) {
+            unresolvedCount.incrementAndGet();
+            unresolved.add(record);
+        } else if (known.excluded) {
+            opened.decrement();
+            excluded.increment();
+        } else {
+            known.site.opened.increment();
+        }
         if (openNow.incrementAndGet() >= openAlarmAt) {
             alarm.run();
         }
@@ -201,6 +219,7 @@ public final class Tracker {
     /** Resolves new stacks, collects leaks. Cheap when there is nothing to do. */
     public synchronized void process() {
         long now = System.currentTimeMillis();
+        stackKeys.dropIdle(now);
         Reference<?> gone;
         while ((gone = listenersCollected.poll()) != null) {
             listeners.remove(gone, gone);
@@ -259,26 +278,29 @@ public final class Tracker {
         record.stack = null;
         if (stack == null) {
             record.site = uncapturedSite();
-            uncapturedSite.opened++;
+            uncapturedSite.opened.increment();
             if (record.closeKind != null) {
                 countClose(record);
             }
             return;
         }
+        stacksResolved.increment();
         StackTraceElement[] frames = stack.getStackTrace();
         if (Frames.matchesAny(frames, settings.exclude())) {
             record.excluded = true;
-            excluded++;
+            excluded.increment();
             opened.decrement();
             CloseKind kind = record.closeKind;
             if (kind != null && record.claimCloseCount()) {
                 closes[kind.ordinal()].decrement();
             }
             record.site = excludedSite();
+            stackKeys.remember(stack, record.site, true, record.openedAtMillis);
             return;
         }
         CallSite site = intern(Frames.callSite(frames));
-        site.opened++;
+        stackKeys.remember(stack, site, false, record.openedAtMillis);
+        site.opened.increment();
         record.site = site; // publishes: from here a close counts itself
         if (record.closeKind != null) {
             countClose(record);
@@ -409,7 +431,7 @@ public final class Tracker {
         }
         for (CallSite site : all) {
             SiteOpen s = openBySite.getOrDefault(site, SiteOpen.NONE);
-            sites.add(new Snapshot.CallSiteStats(site.id(), site.blame(), site.frames(), s.count, site.opened,
+            sites.add(new Snapshot.CallSiteStats(site.id(), site.blame(), site.frames(), s.count, site.opened.sum(),
                     site.closes.get(0), site.closes.get(1), site.closes.get(2), site.collected, site.closeWait,
                     s.oldest, List.copyOf(s.remotes)));
         }
@@ -426,7 +448,7 @@ public final class Tracker {
         long passive = closes[1].sum();
         long abortive = closes[2].sum();
         Snapshot.Counters counters = new Snapshot.Counters(opened.sum(), active + passive + abortive, active,
-                passive, abortive, collectedUnclosed, closeWaitLeaks, notStored.sum(), excluded);
+                passive, abortive, collectedUnclosed, closeWaitLeaks, notStored.sum(), excluded.sum());
         return new Snapshot(stored + notStoredOpen, notStoredOpen, listeners.size(), counters, sites, leakList,
                 dests, new Snapshot.Exhaustions(exhaustions[0].sum(), exhaustions[1].sum(), lastExhaustion));
     }
@@ -444,6 +466,21 @@ public final class Tracker {
     /** From now on, an open that brings the open sockets to this level raises the alarm. */
     public void openAlarmAt(long openSockets) {
         openAlarmAt = openSockets;
+    }
+
+    /**
+     * How allocation stacks became call sites.
+     *
+     * @param resolved    stacks turned into frames on the tracker thread
+     * @param recognized  stacks found to be one seen before, on the application thread: nothing to resolve
+     * @param notCaptured sockets opened while the tracker thread was too far behind to take their stack
+     */
+    public record StackWork(long resolved, long recognized, long notCaptured) {
+    }
+
+    public synchronized StackWork stackWork() {
+        CallSite uncaptured = uncapturedSite;
+        return new StackWork(stacksResolved.sum(), stackKeys.hits(), uncaptured == null ? 0 : uncaptured.opened.sum());
     }
 
     /** Sockets opened since start, without taking a snapshot. */

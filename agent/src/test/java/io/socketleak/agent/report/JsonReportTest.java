@@ -31,7 +31,8 @@ class JsonReportTest {
     private static final Instant TIME = Instant.parse("2026-11-22T10:00:00Z");
     private static final TcpSettings LINUX = new TcpSettings(new PortRange(32768, 60999), 0, 60, 2, "test");
     private static final FileDescriptors FDS = new FileDescriptors(41, 20000);
-    private static final Report.Health HEALTHY = new Report.Health(List.of(), 0, null);
+    private static final Report.Health HEALTHY = new Report.Health(List.of(), 0, null,
+            new Tracker.StackWork(0, 0, 0));
 
     private final Tracker tracker = new Tracker(new TrackerSettings(List.of(), 100_000, Duration.ZERO),
             (leak, first) -> { });
@@ -323,7 +324,8 @@ class JsonReportTest {
         }, threadName);
         opener.start();
         opener.join();
-        Report.Health health = new Report.Health(List.of("connect \"x\": not found\\here"), 1, "boom\n\tat a.B");
+        Report.Health health = new Report.Health(List.of("connect \"x\": not found\\here"), 1, "boom\n\tat a.B",
+                new Tracker.StackWork(3, 7, 0));
         Snapshot snapshot = tracker.snapshot();
         Report report = new Report(1, TIME, snapshot, List.of(), budgets(snapshot, LINUX), FDS, LINUX, null, null, health);
         Map<String, Object> json = JsonParser.parseObject(JsonReport.render(report));
@@ -332,5 +334,6 @@ class JsonReportTest {
         Map<String, Object> agent = object(json.get("agent"));
         assertEquals(List.of("connect \"x\": not found\\here"), agent.get("missingHooks"));
         assertEquals("boom\n\tat a.B", agent.get("firstFailure"));
+        assertEquals(Map.of("resolved", 3L, "recognized", 7L, "notCaptured", 0L), agent.get("stacks"));
     }
 }

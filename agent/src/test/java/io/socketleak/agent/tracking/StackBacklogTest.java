@@ -2,6 +2,7 @@ package io.socketleak.agent.tracking;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
+import io.socketleak.agent.testing.ApplicationCode;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.time.Duration;
@@ -27,5 +28,31 @@ class StackBacklogTest {
                 .filter(s -> s.blame().startsWith("(stack not captured")).findFirst().orElseThrow();
         assertEquals(extra, uncaptured.open());
         assertEquals(0, snapshot.counters().notStored());
+    }
+
+    @Test
+    void aStackSeenBeforeKeepsItsCallSitePastTheBacklog() {
+        Tracker tracker = new Tracker(new TrackerSettings(List.of(), 100_000, Duration.ofSeconds(30)), (l, f) -> { });
+        InetSocketAddress remote = new InetSocketAddress(InetAddress.getLoopbackAddress(), 443);
+        List<Object> sockets = new ArrayList<>();
+        for (int round = 0; round < 2; round++) {
+            Object known = new Object();
+            sockets.add(known);
+            ApplicationCode.run("com.acme.Known", () -> tracker.opened(known, remote, 39_999, false));
+            if (round == 0) {
+                tracker.process();
+                for (int i = 0; i < TrackerSettings.MAX_PENDING_STACKS + 1; i++) {
+                    Object socket = new Object();
+                    sockets.add(socket);
+                    tracker.opened(socket, remote, 40_000 + i % 20_000, false);
+                }
+            }
+        }
+        Snapshot snapshot = tracker.snapshot();
+        assertEquals(1, tracker.stackWork().notCaptured());
+        assertEquals(1, tracker.stackWork().recognized());
+        Snapshot.CallSiteStats known = snapshot.callSites().stream()
+                .filter(s -> s.blame().startsWith("com.acme.Known")).findFirst().orElseThrow();
+        assertEquals(2, known.opened(), "the first socket and its repeat past the backlog");
     }
 }
