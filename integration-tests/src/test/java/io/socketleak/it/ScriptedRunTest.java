@@ -42,5 +42,8 @@ class ScriptedRunTest {
         assertEquals(1, json.get("schema").asInt());
         assertEquals(1, json.get("destinations").size());
         assertEquals(36, json.get("destinations").get(0).get("opened").asLong());
+        JsonNode stacks = json.get("agent").get("stacks");
+        assertEquals(36, stacks.get("resolved").asLong() + stacks.get("recognized").asLong(), stacks.toString());
+        assertEquals(0, stacks.get("notCaptured").asLong());
     }
 }
