@@ -6,10 +6,12 @@ import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import io.socketleak.it.apps.HoldsSockets;
+import io.socketleak.it.apps.LingersBeforeAttach;
 import io.socketleak.it.apps.JmxClient;
 import io.socketleak.it.apps.RecordedLeaks;
 import io.socketleak.it.support.AgentReport;
 import io.socketleak.it.support.ChildJvm;
+import io.socketleak.it.support.PeerServer;
 import java.io.BufferedReader;
 import java.io.IOException;
 import java.io.InputStreamReader;
@@ -38,7 +40,11 @@ class OperationsTest {
         final Writer in;
 
         Target(ChildJvm jvm) throws IOException {
-            process = jvm.start(HoldsSockets.class);
+            this(jvm, HoldsSockets.class);
+        }
+
+        Target(ChildJvm jvm, Class<?> main, String... args) throws IOException {
+            process = jvm.start(main, args);
             out = new BufferedReader(new InputStreamReader(process.getInputStream(), StandardCharsets.UTF_8));
             in = new java.io.OutputStreamWriter(process.getOutputStream(), StandardCharsets.UTF_8);
             String ready = out.readLine();
@@ -53,9 +59,13 @@ class OperationsTest {
         }
 
         void openAnother() throws IOException {
-            in.write("open\n");
+            say("open", "opened");
+        }
+
+        void say(String line, String reply) throws IOException {
+            in.write(line + "\n");
             in.flush();
-            assertEquals("opened", out.readLine());
+            assertEquals(reply, out.readLine());
         }
 
         @Override
@@ -118,6 +128,18 @@ class OperationsTest {
                     "the pair and the listener that were open before the attach: " + report.get("openedBeforeAttach"));
             String text = cli("report", target.pid()).stdout();
             assertTrue(text.contains("Open since before tracking began (before an attach, or in the JVM's first moments; no stack): 3"), text);
+        }
+    }
+
+    @Test
+    void aSocketGivenLingerZeroBeforeTheAttachClosesAbortively() throws Exception {
+        try (PeerServer peer = new PeerServer();
+             Target target = new Target(new ChildJvm(), LingersBeforeAttach.class, String.valueOf(peer.port()))) {
+            assertEquals(0, cli("attach", target.pid(), "interval=0").exitCode());
+            target.say("close", "closed");
+            JsonNode counters = AgentReport.parse(cli("report", target.pid(), "--json").stdout()).get("counters");
+            assertEquals(1, counters.get("abortiveCloses").asLong(), "SO_LINGER was set unseen: " + counters);
+            assertEquals(0, counters.get("activeCloses").asLong(), counters.toString());
         }
     }
 
