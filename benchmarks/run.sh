@@ -7,8 +7,8 @@
 #
 #   --smoke        one 200 ms iteration per benchmark and tiny sizes (a few minutes): proves the
 #                  suite still runs, as CI does; its numbers mean nothing
-#   --only REGEX   JMH benchmarks to run, matched after the package, e.g. 'ConnectClose.*'
-#                  (writes results/partial.md)
+#   --only REGEX   JMH benchmarks to run, matched after the package, e.g. 'ConnectClose.*',
+#                  without the whole-JVM measurements (writes results/partial.md)
 #   JAVA=...       the java to measure with (default: java on the PATH), e.g. a JDK 25
 #
 # Run it on a quiet machine: other work on the CPUs shows up as agent overhead or hides it.

@@ -116,6 +116,8 @@ public final class OtherEnd implements AutoCloseable {
         System.exit(0);
     }
 
+    private static final int ACCEPT_BATCH = 64;
+
     private static void startServer(int ports, boolean echo) throws IOException {
         Selector selector = Selector.open();
         StringBuilder ready = new StringBuilder("ready");
@@ -157,12 +159,14 @@ public final class OtherEnd implements AutoCloseable {
     }
 
     /**
-     * Accepts what is queued. Out of descriptors (many clients closing faster than this one thread
-     * reads their ends), it stops accepting until reads have closed some: the rest wait in the queue.
+     * Accepts what is queued, a batch at a time. A closed channel's descriptor is only released by the
+     * selector's next select(): accepting without a pause would let the clients (who close first)
+     * run this process out of descriptors. Out of them anyway, it stops accepting until reads have
+     * closed some: the rest wait in the queue.
      */
     private static void acceptAll(ServerSocketChannel server, Selector selector) throws IOException {
         SocketChannel connection;
-        while (true) {
+        for (int i = 0; i < ACCEPT_BATCH; i++) {
             try {
                 connection = server.accept();
             } catch (IOException outOfDescriptors) {

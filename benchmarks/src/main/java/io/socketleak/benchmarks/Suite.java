@@ -20,6 +20,8 @@ import java.util.concurrent.TimeUnit;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import org.openjdk.jmh.infra.BenchmarkParams;
+import org.openjdk.jmh.results.BenchmarkResult;
+import org.openjdk.jmh.results.IterationResult;
 import org.openjdk.jmh.results.Result;
 import org.openjdk.jmh.results.RunResult;
 import org.openjdk.jmh.results.format.ResultFormatType;
@@ -28,14 +30,15 @@ import org.openjdk.jmh.runner.RunnerException;
 import org.openjdk.jmh.runner.options.ChainedOptionsBuilder;
 import org.openjdk.jmh.runner.options.OptionsBuilder;
 import org.openjdk.jmh.runner.options.TimeValue;
+import org.openjdk.jmh.util.ListStatistics;
 import org.openjdk.jmh.util.Version;
 
 /**
- * The whole benchmark run behind {@code benchmarks/run.sh}: the JMH benchmarks once per variant
- * (no agent, our agent, the peer agent), the {@link WholeProcess} measurements in child JVMs, and
- * one Markdown table of the results next to the budgets.
+ * The whole benchmark run behind {@code benchmarks/run.sh}: the JMH benchmarks in interleaved rounds
+ * of one fork per variant (no agent, our agent, the peer agent), the {@link WholeProcess}
+ * measurements in child JVMs, and one Markdown table of the results next to the budgets.
  *
- * <p>Each variant is one JMH run whose forks get the variant's {@code -javaagent} through
+ * <p>Each round of a variant is one JMH run whose fork gets the variant's {@code -javaagent} through
  * {@code jvmArgsAppend}: the agent must be there when the JVM starts, so it cannot be a
  * {@code @Param}, and keeping it out of the benchmark classes keeps them runnable by hand
  * ({@code java -jar benchmarks.jar ConnectClose -jvmArgsAppend -javaagent:...}).
@@ -50,9 +53,31 @@ public final class Suite {
     record Variant(String key, String title, List<String> jvmArgs) {
     }
 
-    /** A JMH score with its 99.9% confidence half-width (NaN with a single iteration). */
+    /** A score with its 99.9% confidence half-width (NaN with a single iteration). */
     record Score(double score, double error, String unit) {
     }
+
+    /** Every measurement iteration of one benchmark with one variant, over all rounds. */
+    static final class Samples {
+        final List<Double> time = new ArrayList<>();
+        final List<Double> cpu = new ArrayList<>();
+        String unit;
+
+        /** The median iteration, and the 99.9% confidence half-width of the mean. */
+        Score score(boolean ofCpu) {
+            List<Double> values = ofCpu ? cpu : time;
+            if (values.isEmpty() || values.stream().anyMatch(v -> v.isNaN())) {
+                return null;
+            }
+            ListStatistics stats = new ListStatistics();
+            values.forEach(stats::addValue);
+            double error = values.size() > 1 ? stats.getMeanErrorAt(0.999) : Double.NaN;
+            return new Score(stats.getPercentile(50), error, ofCpu ? "µs/op" : unit);
+        }
+    }
+
+    /** JMH forks per variant, one per round. */
+    private static final int JMH_ROUNDS = 3;
 
     /** What a child JVM printed as {@code result} lines, or why it failed. */
     record ChildRun(Map<String, String> results, String failure) {
@@ -67,6 +92,7 @@ public final class Suite {
     private final Path work;
     private final Path out;
     private final String only;
+    private final boolean partial;
     private final String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
     private final List<String> notes = new ArrayList<>();
     private final List<String> agentChecks = new ArrayList<>();
@@ -80,6 +106,7 @@ public final class Suite {
         out = Path.of(required(args, "--out")).toAbsolutePath();
         work = Path.of(required(args, "--work")).toAbsolutePath();
         only = args.getOrDefault("--only", ".*");
+        partial = args.containsKey("--only");
     }
 
     public static void main(String[] argv) throws Exception {
@@ -107,16 +134,26 @@ public final class Suite {
         String machineAtStart = loadAverage();
 
         List<Variant> variants = variants();
-        Map<String, Map<String, Score>> jmh = new LinkedHashMap<>();
+        // Rounds of one fork per variant, interleaved: a machine that drifts over the run (load, the
+        // kernel's TIME_WAIT table) then weighs on every variant alike.
+        Map<String, Map<String, Samples>> jmh = new LinkedHashMap<>();
         for (Variant variant : variants) {
-            jmh.put(variant.key(), runJmh(variant));
+            jmh.put(variant.key(), new LinkedHashMap<>());
         }
-        String wholeProcess = wholeProcess(variants);
+        int rounds = smoke ? 1 : JMH_ROUNDS;
+        for (int round = 1; round <= rounds; round++) {
+            for (Variant variant : variants) {
+                runJmh(variant, round, rounds, jmh.get(variant.key()));
+            }
+        }
+        // A partial run (--only) is for the JMH benchmarks it names: no whole-process measurements.
+        String wholeProcess = partial ? "" : wholeProcess(variants);
 
         Duration took = Duration.ofNanos(System.nanoTime() - started);
         StringBuilder md = new StringBuilder();
         header(md, variants, machineAtStart, took);
-        jmhTable(md, variants, jmh);
+        jmhTable(md, variants, jmh, false);
+        jmhTable(md, variants, jmh, true);
         md.append(wholeProcess);
         md.append("\n## Notes\n\n");
         if (agentChecks.isEmpty()) {
@@ -194,30 +231,32 @@ public final class Suite {
 
     // ---------------------------------------------------------------- JMH
 
-    private Map<String, Score> runJmh(Variant variant) throws IOException {
-        Map<String, Score> scores = new LinkedHashMap<>();
+    private void runJmh(Variant variant, int round, int rounds, Map<String, Samples> samples) throws IOException {
         ChainedOptionsBuilder options = new OptionsBuilder()
                 .include(Pattern.quote(PACKAGE) + "\\.(" + only + ")")
                 .jvm(java)
                 // Set explicitly so the forks do not inherit this JVM's arguments.
                 .jvmArgs("-Xms1g", "-Xmx1g")
                 .jvmArgsAppend(variant.jvmArgs().toArray(new String[0]))
-                .result(work.resolve("jmh-" + variant.key() + ".json").toString())
+                .forks(1)
+                .addProfiler(ProcessCpu.class)
+                .result(work.resolve("jmh-" + variant.key() + "-" + round + ".json").toString())
                 .resultFormat(ResultFormatType.JSON);
         if (smoke) {
             // Strict: a smoke run exists to notice a benchmark that no longer runs.
             options.forks(1).warmupIterations(0).measurementIterations(1)
                     .measurementTime(TimeValue.milliseconds(200)).shouldFailOnError(true);
         }
-        System.out.println("=== JMH, " + variant.title() + " " + String.join(" ", variant.jvmArgs()));
+        System.out.println("=== JMH round " + round + "/" + rounds + ", " + variant.title() + " "
+                + String.join(" ", variant.jvmArgs()));
         long overflowsBefore = listenOverflows();
         Collection<RunResult> results;
         try {
             results = new Runner(options.build()).run();
         } catch (RunnerException e) {
             failures++;
-            notes.add("JMH failed for " + variant.title() + ": " + e.getMessage());
-            return scores;
+            notes.add("JMH failed for " + variant.title() + " in round " + round + ": " + e.getMessage());
+            return;
         }
         long overflows = listenOverflows() - overflowsBefore;
         if (overflows > 0) {
@@ -226,11 +265,16 @@ public final class Suite {
                     overflows, variant.title()));
         }
         for (RunResult result : results) {
-            Result<?> primary = result.getPrimaryResult();
-            scores.put(rowName(result.getParams()),
-                    new Score(primary.getScore(), primary.getScoreError(), primary.getScoreUnit()));
+            Samples row = samples.computeIfAbsent(rowName(result.getParams()), k -> new Samples());
+            row.unit = result.getPrimaryResult().getScoreUnit();
+            for (BenchmarkResult fork : result.getBenchmarkResults()) {
+                for (IterationResult iteration : fork.getIterationResults()) {
+                    row.time.add(iteration.getPrimaryResult().getScore());
+                    Result<?> cpu = iteration.getSecondaryResults().get(ProcessCpu.LABEL);
+                    row.cpu.add(cpu == null ? Double.NaN : cpu.getScore());
+                }
+            }
         }
-        return scores;
     }
 
     private static String rowName(BenchmarkParams params) {
@@ -247,11 +291,27 @@ public final class Suite {
         return row.startsWith("RoundTrip") ? 1.01 : 1.03;
     }
 
-    private void jmhTable(StringBuilder md, List<Variant> variants, Map<String, Map<String, Score>> jmh) {
+    private void jmhTable(StringBuilder md, List<Variant> variants, Map<String, Map<String, Samples>> samples,
+                          boolean cpu) {
+        Map<String, Map<String, Score>> jmh = new LinkedHashMap<>();
+        samples.forEach((variant, rows) -> {
+            Map<String, Score> scores = new LinkedHashMap<>();
+            rows.forEach((row, s) -> scores.put(row, s.score(cpu)));
+            jmh.put(variant, scores);
+        });
         Variant third = variants.get(2);
-        md.append("\n## JMH: average time per operation\n\n");
-        md.append("Score ± 99.9% confidence half-width, in µs per operation (lower is better); ratios to no"
-                + " agent with their propagated error. `Socket`, `SocketChannel`, … name the API used.\n\n");
+        if (cpu) {
+            md.append("\n## JMH: CPU time of the benchmark JVM per operation\n\n");
+            md.append("All its threads, user and system (the agent's own thread included; the other end's JVM"
+                    + " is not counted), per operation: what the agent costs, without the waiting that makes"
+                    + " the time per operation noisy on a small machine. Median ± 99.9% confidence"
+                    + " half-width, in µs.\n\n");
+        } else {
+            md.append("\n## JMH: time per operation\n\n");
+            md.append("Median of the measurement iterations over all rounds ± 99.9% confidence half-width of"
+                    + " their mean, in µs per operation (lower is better); ratios to no agent with their"
+                    + " propagated error. `Socket`, `SocketChannel`, … name the API used.\n\n");
+        }
         md.append("| Benchmark | no agent | agent (defaults) | ").append(third.title())
                 .append(" | agent ÷ none | ").append(third.key().equals("peer") ? "peer" : "thorough")
                 .append(" ÷ none | budget | agent within budget |\n");
@@ -266,7 +326,7 @@ public final class Suite {
         }
         for (String row : rows) {
             for (Variant v : variants) {
-                if (!jmh.get(v.key()).containsKey(row)) {
+                if (!jmh.get(v.key()).containsKey(row) && !cpu) {
                     failures++;
                     notes.add(row + " has no result with " + v.title() + ": see the JMH output.");
                 }
@@ -618,7 +678,8 @@ public final class Suite {
                 .append(System.getProperty("java.vm.vendor")).append(") |\n");
         md.append("| JMH | ").append(Version.getPlainVersion()).append(smoke
                 ? ", smoke: 1 fork, no warm-up, 1 × 200 ms iteration"
-                : ", as annotated: 2 forks, 3 × 2 s warm-up, 5 × 2 s measurement").append(" |\n");
+                : ", " + JMH_ROUNDS + " rounds of one fork per variant, interleaved; each fork 3 × 2 s warm-up,"
+                + " 5 × 2 s measurement").append(" |\n");
         md.append("| Network | ").append("private".equals(System.getenv("BENCH_NETNS"))
                         ? "private network namespace (loopback only, isolated from the host's ports)"
                         : "the host's network namespace")
