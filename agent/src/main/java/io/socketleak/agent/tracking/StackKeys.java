@@ -4,7 +4,6 @@ import io.socketleak.bootstrap.Backtraces;
 import java.util.Arrays;
 import java.util.Iterator;
 import java.util.concurrent.ConcurrentHashMap;
-import java.util.concurrent.atomic.LongAdder;
 
 /**
  * Recognizes an allocation stack seen before, on the application's thread, from the JVM's raw
@@ -33,7 +32,6 @@ final class StackKeys {
     /** The chunk slot that links to the next chunk, or -1 when raw backtraces cannot be used. */
     private final int nextChunk;
     private final ConcurrentHashMap<Object, Key> keys = new ConcurrentHashMap<>();
-    private final LongAdder hits = new LongAdder();
     // Tracker thread only.
     private int storedFrames;
     private int sweptAtMinute;
@@ -49,11 +47,6 @@ final class StackKeys {
 
     boolean enabled() {
         return nextChunk >= 0;
-    }
-
-    /** Stacks recognized so far. */
-    long hits() {
-        return hits.sum();
     }
 
     int size() {
@@ -75,7 +68,6 @@ final class StackKeys {
             if (key.usedAtMinute != minute) {
                 key.usedAtMinute = minute; // written once a minute at most: no contention on hot keys
             }
-            hits.increment();
         }
         return key;
     }

@@ -55,6 +55,7 @@ public final class Tracker {
     private final LongAdder[] closes = {new LongAdder(), new LongAdder(), new LongAdder()};
     private final LongAdder notStored = new LongAdder();
     private final LongAdder stacksResolved = new LongAdder();
+    private final LongAdder stacksRecognized = new LongAdder();
     private final LongAdder closesOfUnknown = new LongAdder();
     private final AtomicLong openNow = new AtomicLong();
     /** Open sockets at which an open raises the alarm (the fd budget), set by the budget's owner. */
@@ -129,11 +130,14 @@ public final class Tracker {
         if (known == null) {
             unresolvedCount.incrementAndGet();
             unresolved.add(record);
-        } else if (known.excluded) {
-            opened.decrement();
-            excluded.increment();
         } else {
-            known.site.opened.increment();
+            stacksRecognized.increment();
+            if (known.excluded) {
+                opened.decrement();
+                excluded.increment();
+            } else {
+                known.site.opened.increment();
+            }
         }
         if (openNow.incrementAndGet() >= openAlarmAt) {
             alarm.run();
@@ -480,7 +484,7 @@ public final class Tracker {
 
     public synchronized StackWork stackWork() {
         CallSite uncaptured = uncapturedSite;
-        return new StackWork(stacksResolved.sum(), stackKeys.hits(), uncaptured == null ? 0 : uncaptured.opened.sum());
+        return new StackWork(stacksResolved.sum(), stacksRecognized.sum(), uncaptured == null ? 0 : uncaptured.opened.sum());
     }
 
     /** Sockets opened since start, without taking a snapshot. */

@@ -105,6 +105,20 @@ class StackKeysTest {
     }
 
     @Test
+    void aSocketReportedOpenTwiceIsRecognizedOnce() {
+        Tracker tracker = tracker(List.of());
+        Object socket = new Object(); // a channel's connect() and finishConnect() both report it
+        keepOpen.add(new Object());
+        for (int i = 0; i < 3; i++) {
+            Object reported = i == 0 ? keepOpen.get(0) : socket;
+            ApplicationCode.run("com.acme.Client", () -> tracker.opened(reported, REMOTE, 40_000, false));
+            tracker.process();
+        }
+        assertEquals(new Tracker.StackWork(1, 1, 0), tracker.stackWork());
+        assertEquals(2, tracker.snapshot().counters().opened());
+    }
+
+    @Test
     void stacksDeeperThanTheLimitAreResolvedEachTime() {
         Tracker tracker = tracker(List.of());
         IntFunction<Void> deep = new IntFunction<>() {
