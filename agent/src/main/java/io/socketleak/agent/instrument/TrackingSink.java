@@ -12,9 +12,10 @@ public final class TrackingSink implements SocketEvents.Sink {
     private final Tracker tracker;
     /**
      * Descriptors of sockets made before the hooks and not closed since, sorted: SO_LINGER may have
-     * been set on them unseen. The first close seen on such a descriptor is that socket's own.
+     * been set on them unseen. The first close seen on such a descriptor is that socket's own. Null
+     * until they are listed: until then every close reads SO_LINGER.
      */
-    private volatile int[] madeBeforeHooks = new int[0];
+    private volatile int[] madeBeforeHooks;
 
     public TrackingSink(Tracker tracker) {
         this.tracker = tracker;
@@ -27,9 +28,8 @@ public final class TrackingSink implements SocketEvents.Sink {
     public void madeBeforeHooks(int[] descriptors) {
         if (descriptors == null) {
             SocketEvents.lingerSet();
-        } else {
-            madeBeforeHooks = descriptors;
         }
+        madeBeforeHooks = descriptors == null ? new int[0] : descriptors;
     }
 
     @Override
@@ -128,8 +128,8 @@ public final class TrackingSink implements SocketEvents.Sink {
             return true;
         }
         int[] before = madeBeforeHooks;
-        if (before.length == 0) {
-            return false;
+        if (before == null || before.length == 0) {
+            return before == null;
         }
         int fd = JdkSockets.descriptor(socket);
         if (Arrays.binarySearch(before, fd) < 0) {
