@@ -128,7 +128,8 @@ final class DetectorThread extends Thread {
             reporter.kernelView(view);
             tracker.peerClosedPerKernel(view.closeWait());
             long tookMillis = TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - start);
-            return Math.min(10 * KERNEL_SCAN_MILLIS, Math.max(KERNEL_SCAN_MILLIS, tookMillis * KERNEL_SCAN_COST_FACTOR));
+            return Math.min(10 * KERNEL_SCAN_MILLIS,
+                    Math.max(KERNEL_SCAN_MILLIS, tookMillis * KERNEL_SCAN_COST_FACTOR));
         } catch (Exception e) {
             return KERNEL_SCAN_MILLIS; // out of descriptors, say: try again later
         }

@@ -62,7 +62,8 @@ public final class Installer {
         if (Boolean.getBoolean("jdk.net.usePlainSocketImpl")) {
             log.warn("-Djdk.net.usePlainSocketImpl is set: java.net.Socket is not tracked, only SocketChannel");
         }
-        Reporter reporter = new Reporter(tracker, () -> health(hooks, tracker), tcp, options.portRange(), options.timeWait());
+        Reporter reporter = new Reporter(tracker, () -> health(hooks, tracker), tcp, options.portRange(),
+                options.timeWait());
         reporter.socketsBeforeAttach(openBeforeHooks);
         FlightRecorderEvents.registerGauge(tracker);
         DetectorThread detector = new DetectorThread(tracker, reporter,

@@ -171,7 +171,8 @@ final class StackKeys {
                 if (type == null) {
                     return n == frames.length;
                 }
-                if (n >= frames.length || !(type instanceof Class<?> k) || !k.getName().equals(frames[n].getClassName())) {
+                if (n >= frames.length || !(type instanceof Class<?> k)
+                        || !k.getName().equals(frames[n].getClassName())) {
                     return false;
                 }
                 n++;

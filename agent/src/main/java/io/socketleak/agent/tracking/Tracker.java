@@ -25,8 +25,9 @@ import java.util.concurrent.atomic.LongAdder;
  * The registry of open sockets and the bookkeeping of what became of them.
  *
  * <p>Application threads call the event methods ({@link #opened}, {@link #closed}, ...): they only
- * store a record with a raw stack, bump striped counters and queue work, without locks. The tracker
- * thread calls {@link #process()}, which turns raw stacks into interned call sites, finds sockets
+ * store a record (with its call site when {@link StackKeys} knows the stack, else with the raw
+ * stack), bump striped counters and queue work, without locks. The tracker thread calls
+ * {@link #process()}, which turns new raw stacks into interned call sites, finds sockets
  * that were collected without {@code close()} and sockets left in CLOSE_WAIT, and tells the
  * {@link LeakListener}. Snapshots are taken under the same monitor as {@code process()}.
  */
@@ -435,9 +436,9 @@ public final class Tracker {
         }
         for (CallSite site : all) {
             SiteOpen s = openBySite.getOrDefault(site, SiteOpen.NONE);
-            sites.add(new Snapshot.CallSiteStats(site.id(), site.blame(), site.frames(), s.count, site.opened.sum(),
-                    site.closes.get(0), site.closes.get(1), site.closes.get(2), site.collected, site.closeWait,
-                    s.oldest, List.copyOf(s.remotes)));
+            sites.add(new Snapshot.CallSiteStats(site.id(), site.blame(), site.frames(), s.count,
+                    site.opened.sum(), site.closes.get(0), site.closes.get(1), site.closes.get(2), site.collected,
+                    site.closeWait, s.oldest, List.copyOf(s.remotes)));
         }
         sites.sort(Comparator.comparingInt(Snapshot.CallSiteStats::open).reversed()
                 .thenComparing(Comparator.comparingLong(Snapshot.CallSiteStats::opened).reversed()));
@@ -484,7 +485,8 @@ public final class Tracker {
 
     public synchronized StackWork stackWork() {
         CallSite uncaptured = uncapturedSite;
-        return new StackWork(stacksResolved.sum(), stacksRecognized.sum(), uncaptured == null ? 0 : uncaptured.opened.sum());
+        return new StackWork(stacksResolved.sum(), stacksRecognized.sum(),
+                uncaptured == null ? 0 : uncaptured.opened.sum());
     }
 
     /** Sockets opened since start, without taking a snapshot. */

@@ -32,7 +32,8 @@ class StackKeysTest {
 
     @Test
     void theBacktraceLayoutOfThisJvmIsUnderstood() {
-        assertTrue(StackKeys.forThisJvm().enabled(), "java.lang is opened to the tests as the agent opens it to its bridge");
+        assertTrue(StackKeys.forThisJvm().enabled(),
+                "java.lang is opened to the tests as the agent opens it to its bridge");
     }
 
     @Test
@@ -142,7 +143,8 @@ class StackKeysTest {
     @Test
     void aKeyUnusedForTenMinutesIsDropped() {
         StackKeys keys = StackKeys.forThisJvm();
-        CallSite site = new CallSite(1, new StackTraceElement[] {new StackTraceElement("com.acme.A", "b", "A.java", 1)});
+        CallSite site = new CallSite(1,
+                new StackTraceElement[] {new StackTraceElement("com.acme.A", "b", "A.java", 1)});
         long now = System.currentTimeMillis();
         Throwable[] stacks = new Throwable[3];
         for (int i = 0; i < stacks.length; i++) {
