@@ -37,22 +37,9 @@ public final class SocketsBeforeAttach {
             return List.of();
         }
         List<Socket> sockets = new ArrayList<>();
-        for (String table : new String[] {"/proc/net/tcp", "/proc/net/tcp6"}) {
-            for (String line : lines(Path.of(table))) {
-                String[] f = line.trim().split("\\s+");
-                if (f.length < 10 || !f[0].endsWith(":")) {
-                    continue;
-                }
-                long inode;
-                try {
-                    inode = Long.parseLong(f[9]);
-                } catch (NumberFormatException e) {
-                    continue;
-                }
-                if (inodes.containsKey(inode)) {
-                    sockets.add(new Socket(inode, address(f[1]), address(f[2]), state(f[3])));
-                }
-            }
+        for (String table : TCP_TABLES) {
+            rowsOf(table, TCP_INODE, inodes, (inode, f) ->
+                    sockets.add(new Socket(inode, address(f[1]), address(f[2]), state(f[3]))));
         }
         return sockets;
     }
@@ -71,24 +58,13 @@ public final class SocketsBeforeAttach {
             return new int[0];
         }
         Map<Long, String> tcpStates = new HashMap<>();
-        for (String table : new String[] {"/proc/net/tcp", "/proc/net/tcp6"}) {
-            for (String line : lines(Path.of(table))) {
-                String[] f = line.trim().split("\\s+");
-                if (f.length >= 10 && f[0].endsWith(":") && sockets.containsKey(parseInode(f[9]))) {
-                    tcpStates.put(parseInode(f[9]), f[3]);
-                }
-            }
+        for (String table : TCP_TABLES) {
+            rowsOf(table, TCP_INODE, sockets, (inode, f) -> tcpStates.put(inode, f[3]));
         }
         Set<Long> otherKinds = new HashSet<>(); // the JVM's own Unix sockets, datagram sockets
         for (String table : new String[] {"/proc/net/unix", "/proc/net/udp", "/proc/net/udp6", "/proc/net/raw",
                 "/proc/net/raw6"}) {
-            int column = table.endsWith("unix") ? 6 : 9;
-            for (String line : lines(Path.of(table))) {
-                String[] f = line.trim().split("\\s+");
-                if (f.length > column) {
-                    otherKinds.add(parseInode(f[column]));
-                }
-            }
+            rowsOf(table, table.endsWith("unix") ? 6 : TCP_INODE, sockets, (inode, f) -> otherKinds.add(inode));
         }
         int[] fds = new int[sockets.size()];
         int n = 0;
@@ -107,12 +83,74 @@ public final class SocketsBeforeAttach {
         return tcp;
     }
 
-    private static long parseInode(String field) {
-        try {
-            return Long.parseLong(field);
-        } catch (NumberFormatException e) {
-            return -1;
+    private static final String[] TCP_TABLES = {"/proc/net/tcp", "/proc/net/tcp6"};
+    /** The inode's column in the TCP, UDP and raw tables. */
+    private static final int TCP_INODE = 9;
+
+    private interface Row {
+        void of(long inode, String[] fields);
+    }
+
+    /**
+     * Calls back with the leading fields of each row of a kernel table whose inode is one of
+     * {@code ours}. Hosts with many connections in TIME_WAIT have tables of 100,000 rows and more
+     * (all inode 0): rows are split by hand, and only ours are turned into strings.
+     */
+    private static void rowsOf(String table, int inodeColumn, Map<Long, Integer> ours, Row row) {
+        String text;
+        try (InputStream in = Files.newInputStream(Path.of(table))) {
+            text = new String(in.readAllBytes(), StandardCharsets.ISO_8859_1);
+        } catch (IOException e) {
+            return;
         }
+        int[] starts = new int[inodeColumn + 1];
+        int[] ends = new int[inodeColumn + 1];
+        int lineStart = text.indexOf('\n') + 1; // after the header
+        while (lineStart > 0 && lineStart < text.length()) {
+            int lineEnd = text.indexOf('\n', lineStart);
+            if (lineEnd < 0) {
+                lineEnd = text.length();
+            }
+            int field = 0;
+            int i = lineStart;
+            while (field <= inodeColumn) {
+                while (i < lineEnd && text.charAt(i) == ' ') {
+                    i++;
+                }
+                if (i == lineEnd) {
+                    break;
+                }
+                starts[field] = i;
+                while (i < lineEnd && text.charAt(i) != ' ') {
+                    i++;
+                }
+                ends[field++] = i;
+            }
+            if (field > inodeColumn) {
+                long inode = digits(text, starts[inodeColumn], ends[inodeColumn]);
+                if (inode > 0 && ours.containsKey(inode)) {
+                    String[] fields = new String[inodeColumn + 1];
+                    for (int f = 0; f <= inodeColumn; f++) {
+                        fields[f] = text.substring(starts[f], ends[f]);
+                    }
+                    row.of(inode, fields);
+                }
+            }
+            lineStart = lineEnd + 1;
+        }
+    }
+
+    /** A decimal number, or -1 if the text is not one. */
+    private static long digits(String text, int from, int to) {
+        long value = 0;
+        for (int i = from; i < to; i++) {
+            char c = text.charAt(i);
+            if (c < '0' || c > '9' || value > Long.MAX_VALUE / 10) {
+                return -1;
+            }
+            value = value * 10 + (c - '0');
+        }
+        return from < to ? value : -1;
     }
 
     /** Of {@code before}, those still open now. */
@@ -149,14 +187,6 @@ public final class SocketsBeforeAttach {
             return Map.of();
         }
         return inodes;
-    }
-
-    private static List<String> lines(Path file) {
-        try (InputStream in = Files.newInputStream(file)) {
-            return new String(in.readAllBytes(), StandardCharsets.US_ASCII).lines().toList();
-        } catch (IOException e) {
-            return List.of();
-        }
     }
 
     /** The kernel's {@code hex-ip:hex-port} as {@code ip:port}; IPv4-mapped IPv6 shown as IPv4. */
