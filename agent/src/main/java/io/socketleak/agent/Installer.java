@@ -3,6 +3,7 @@ package io.socketleak.agent;
 import io.socketleak.agent.config.Durations;
 import io.socketleak.agent.config.Options;
 import io.socketleak.agent.instrument.HookStatus;
+import io.socketleak.agent.instrument.Hooks;
 import io.socketleak.agent.instrument.Instrumenter;
 import io.socketleak.agent.instrument.TrackingSink;
 import io.socketleak.agent.jfr.FlightRecorderEvents;
@@ -51,7 +52,11 @@ public final class Installer {
             SocketEvents.install(null); // whatever hooks took, they report to no one: the agent is off
             throw e;
         }
-        sink.madeBeforeHooks(SocketsBeforeAttach.tcpDescriptorsNow());
+        if (hooks.allInstalled(Hooks.LINGER_SET)) {
+            sink.madeBeforeHooks(SocketsBeforeAttach.tcpDescriptorsNow());
+        } else {
+            sink.madeBeforeHooks(null); // SO_LINGER sets go unseen: every close reads it
+        }
         for (String missing : hooks.missing()) {
             log.warn("hook not installed, some sockets may go unseen: " + missing);
         }

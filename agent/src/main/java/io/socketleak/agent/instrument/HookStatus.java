@@ -24,6 +24,16 @@ public final class HookStatus {
         return missing().isEmpty();
     }
 
+    /** Whether every hook for this event took. */
+    public boolean allInstalled(String event) {
+        for (Hook hook : Hooks.ALL) {
+            if (hook.event().equals(event) && !installed.containsKey(hook)) {
+                return false;
+            }
+        }
+        return true;
+    }
+
     /** One line per hook that did not take, with the reason. */
     public List<String> missing() {
         List<String> lines = new ArrayList<>();

@@ -27,6 +27,8 @@ public final class Hooks {
     static final String CHANNEL = "sun.nio.ch.SocketChannelImpl";
     static final String SERVER_CHANNEL = "sun.nio.ch.ServerSocketChannelImpl";
     static final String NET = "sun.nio.ch.Net";
+    /** The event of the hooks that see SO_LINGER being set. */
+    public static final String LINGER_SET = "SO_LINGER set";
 
     public static final List<Hook> ALL = List.of(
             // java.net.Socket (plain and SSL): every Socket, client or accepted, sits on a NioSocketImpl.
@@ -102,11 +104,11 @@ public final class Hooks {
 
             // Every SO_LINGER set passes here (Socket, SocketChannel, their server sockets): until one does,
             // a close can leave SO_LINGER unread.
-            new Hook("SO_LINGER set", NET, "setSocketOption(FileDescriptor, SocketOption, Object)",
+            new Hook(LINGER_SET, NET, "setSocketOption(FileDescriptor, SocketOption, Object)",
                     isStatic().and(named("setSocketOption"))
                             .and(takesArguments(FileDescriptor.class, SocketOption.class, Object.class)),
                     Advices.OptionSet.class),
-            new Hook("SO_LINGER set", NET, "setSocketOption(FileDescriptor, ProtocolFamily, SocketOption, Object)",
+            new Hook(LINGER_SET, NET, "setSocketOption(FileDescriptor, ProtocolFamily, SocketOption, Object)",
                     isStatic().and(named("setSocketOption")).and(takesArguments(FileDescriptor.class,
                             ProtocolFamily.class, SocketOption.class, Object.class)),
                     Advices.OptionSetWithFamily.class),

@@ -5,6 +5,7 @@ import java.io.InputStream;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.DirectoryStream;
 import java.nio.file.Files;
+import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Arrays;
@@ -32,7 +33,7 @@ public final class SocketsBeforeAttach {
 
     /** The process's open TCP sockets now, or an empty list where /proc is not there. */
     public static List<Socket> read() {
-        Map<Long, Integer> inodes = openSocketInodes();
+        Map<Long, ?> inodes = openSocketInodes();
         if (inodes.isEmpty()) {
             return List.of();
         }
@@ -47,28 +48,30 @@ public final class SocketsBeforeAttach {
     /**
      * The descriptors of the TCP sockets open now, sorted: sockets whose options the agent may not
      * have seen set (a socket not yet bound counts as one). Null when that cannot be narrowed down:
-     * no /proc, or a listening socket, as the sockets it accepts inherit its options.
+     * /proc cannot be read (no /proc, or no descriptor left to read it with), or a socket listens, as
+     * the sockets it accepts inherit its options.
      */
     public static int[] tcpDescriptorsNow() {
-        if (!Files.isDirectory(Path.of("/proc/self/fd"))) {
+        Map<Long, List<Integer>> sockets = socketsByInode();
+        if (sockets == null) {
             return null;
         }
-        Map<Long, Integer> sockets = openSocketInodes();
         if (sockets.isEmpty()) {
             return new int[0];
         }
         Map<Long, String> tcpStates = new HashMap<>();
         for (String table : TCP_TABLES) {
-            rowsOf(table, TCP_INODE, sockets, (inode, f) -> tcpStates.put(inode, f[3]));
+            if (!rowsOf(table, TCP_INODE, sockets, (inode, f) -> tcpStates.put(inode, f[3]))) {
+                return null;
+            }
         }
         Set<Long> otherKinds = new HashSet<>(); // the JVM's own Unix sockets, datagram sockets
         for (String table : new String[] {"/proc/net/unix", "/proc/net/udp", "/proc/net/udp6", "/proc/net/raw",
                 "/proc/net/raw6"}) {
             rowsOf(table, table.endsWith("unix") ? 6 : TCP_INODE, sockets, (inode, f) -> otherKinds.add(inode));
         }
-        int[] fds = new int[sockets.size()];
-        int n = 0;
-        for (Map.Entry<Long, Integer> socket : sockets.entrySet()) {
+        List<Integer> fds = new ArrayList<>();
+        for (Map.Entry<Long, List<Integer>> socket : sockets.entrySet()) {
             String state = tcpStates.get(socket.getKey());
             if (state == null && otherKinds.contains(socket.getKey())) {
                 continue;
@@ -76,9 +79,9 @@ public final class SocketsBeforeAttach {
             if ("0A".equals(state)) { // LISTEN
                 return null;
             }
-            fds[n++] = socket.getValue();
+            fds.addAll(socket.getValue()); // one socket may have several descriptors (dup, inherited)
         }
-        int[] tcp = Arrays.copyOf(fds, n);
+        int[] tcp = fds.stream().mapToInt(Integer::intValue).toArray();
         Arrays.sort(tcp);
         return tcp;
     }
@@ -95,13 +98,17 @@ public final class SocketsBeforeAttach {
      * Calls back with the leading fields of each row of a kernel table whose inode is one of
      * {@code ours}. Hosts with many connections in TIME_WAIT have tables of 100,000 rows and more
      * (all inode 0): rows are split by hand, and only ours are turned into strings.
+     *
+     * @return false when the table exists but could not be read
      */
-    private static void rowsOf(String table, int inodeColumn, Map<Long, Integer> ours, Row row) {
+    private static boolean rowsOf(String table, int inodeColumn, Map<Long, ?> ours, Row row) {
         String text;
         try (InputStream in = Files.newInputStream(Path.of(table))) {
             text = new String(in.readAllBytes(), StandardCharsets.ISO_8859_1);
+        } catch (NoSuchFileException e) {
+            return true; // no such protocol here (IPv6 off, say): no rows
         } catch (IOException e) {
-            return;
+            return false;
         }
         int[] starts = new int[inodeColumn + 1];
         int[] ends = new int[inodeColumn + 1];
@@ -138,6 +145,7 @@ public final class SocketsBeforeAttach {
             }
             lineStart = lineEnd + 1;
         }
+        return true;
     }
 
     /** A decimal number, or -1 if the text is not one. */
@@ -158,7 +166,7 @@ public final class SocketsBeforeAttach {
         if (before.isEmpty()) {
             return before;
         }
-        Map<Long, Integer> open = openSocketInodes();
+        Map<Long, ?> open = openSocketInodes();
         List<Socket> still = new ArrayList<>();
         for (Socket s : before) {
             if (open.containsKey(s.inode())) {
@@ -168,23 +176,29 @@ public final class SocketsBeforeAttach {
         return still;
     }
 
-    /** Inode to descriptor number, of each socket the process has open. */
-    private static Map<Long, Integer> openSocketInodes() {
-        Map<Long, Integer> inodes = new HashMap<>();
+    /** The sockets the process has open, by inode; empty where that cannot be read. */
+    private static Map<Long, ?> openSocketInodes() {
+        Map<Long, List<Integer>> sockets = socketsByInode();
+        return sockets == null ? Map.of() : sockets;
+    }
+
+    /** Each socket's inode with its descriptor numbers, or null when /proc/self/fd cannot be read. */
+    private static Map<Long, List<Integer>> socketsByInode() {
+        Map<Long, List<Integer>> inodes = new HashMap<>();
         try (DirectoryStream<Path> fds = Files.newDirectoryStream(Path.of("/proc/self/fd"))) {
             for (Path fd : fds) {
                 try {
                     String target = Files.readSymbolicLink(fd).toString();
                     if (target.startsWith("socket:[")) {
-                        inodes.put(Long.parseLong(target.substring(8, target.length() - 1)),
-                                Integer.parseInt(fd.getFileName().toString()));
+                        inodes.computeIfAbsent(Long.parseLong(target.substring(8, target.length() - 1)),
+                                k -> new ArrayList<>()).add(Integer.parseInt(fd.getFileName().toString()));
                     }
                 } catch (IOException | RuntimeException e) {
                     // closed meanwhile
                 }
             }
         } catch (IOException | RuntimeException e) {
-            return Map.of();
+            return null;
         }
         return inodes;
     }

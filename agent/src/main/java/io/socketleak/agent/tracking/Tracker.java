@@ -116,12 +116,19 @@ public final class Tracker {
         }
         TrackedSocket record = new TrackedSocket(socket, collected, remote, localPort, inbound, now, stack,
                 destination);
+        boolean countedAtSite = known != null && !known.excluded;
         if (known != null) {
             record.excluded = known.excluded;
             record.site = known.site;
+            if (countedAtSite) {
+                known.site.opened.increment(); // before a close of it can count at the site
+            }
         }
         if (open.putIfAbsent(record, record) != null) {
             opened.decrement(); // already known: connect() and then finishConnect() on one channel
+            if (countedAtSite) {
+                known.site.opened.decrement();
+            }
             return;
         }
         if (destination != null) {
@@ -136,8 +143,6 @@ public final class Tracker {
             if (known.excluded) {
                 opened.decrement();
                 excluded.increment();
-            } else {
-                known.site.opened.increment();
             }
         }
         if (openNow.incrementAndGet() >= openAlarmAt) {
