@@ -66,9 +66,11 @@ public final class SocketsBeforeAttach {
             }
         }
         Set<Long> otherKinds = new HashSet<>(); // the JVM's own Unix sockets, datagram sockets
-        for (String table : new String[] {"/proc/net/unix", "/proc/net/udp", "/proc/net/udp6", "/proc/net/raw",
-                "/proc/net/raw6"}) {
-            rowsOf(table, table.endsWith("unix") ? 6 : TCP_INODE, sockets, (inode, f) -> otherKinds.add(inode));
+        if (tcpStates.size() < sockets.size()) {
+            for (String table : new String[] {"/proc/net/unix", "/proc/net/udp", "/proc/net/udp6",
+                    "/proc/net/raw", "/proc/net/raw6"}) {
+                rowsOf(table, table.endsWith("unix") ? 6 : TCP_INODE, sockets, (inode, f) -> otherKinds.add(inode));
+            }
         }
         List<Integer> fds = new ArrayList<>();
         for (Map.Entry<Long, List<Integer>> socket : sockets.entrySet()) {
