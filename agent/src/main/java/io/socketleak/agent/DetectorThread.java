@@ -26,9 +26,15 @@ final class DetectorThread extends Thread {
     private static final long TICK_MILLIS = 100;
     private static final long BUDGET_CHECK_MILLIS = 1000;
     private static final long SETTINGS_REFRESH_MILLIS = 60_000;
-    /** The kernel's table is read at least this far apart, and far enough to cost 0.4% of a core at most. */
-    private static final long KERNEL_SCAN_MILLIS = 2000;
-    private static final long KERNEL_SCAN_COST_FACTOR = 250;
+    /**
+     * The kernel's table is read at least this far apart, and far enough to cost 0.4% of a core at
+     * most: a host with 130,000 connections in its table takes over half a second to print it. The
+     * view read in between ages honestly (its TIME_WAIT entries leave on their own timers).
+     */
+    static final long KERNEL_SCAN_MILLIS = 2000;
+    static final long KERNEL_SCAN_COST_FACTOR = 250;
+    /** But at least this often, so that a CLOSE_WAIT on the busiest host is still found within minutes. */
+    static final long KERNEL_SCAN_MAX_MILLIS = 300_000;
     /** One full report per burst of refused connects. */
     private static final long FAILURE_REPORT_MILLIS = 10_000;
 
@@ -127,12 +133,15 @@ final class DetectorThread extends Thread {
             KernelTcpTable.View view = kernel.scan();
             reporter.kernelView(view);
             tracker.peerClosedPerKernel(view.closeWait());
-            long tookMillis = TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - start);
-            return Math.min(10 * KERNEL_SCAN_MILLIS,
-                    Math.max(KERNEL_SCAN_MILLIS, tookMillis * KERNEL_SCAN_COST_FACTOR));
+            return delayAfterScan(TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - start));
         } catch (Exception e) {
             return KERNEL_SCAN_MILLIS; // out of descriptors, say: try again later
         }
+    }
+
+    /** How long to wait before reading the kernel's table again, after a read that took this long. */
+    static long delayAfterScan(long tookMillis) {
+        return Math.min(KERNEL_SCAN_MAX_MILLIS, Math.max(KERNEL_SCAN_MILLIS, tookMillis * KERNEL_SCAN_COST_FACTOR));
     }
 
     /** The kernel refused a connect: the full report, from memory (no descriptor needed), once per burst. */

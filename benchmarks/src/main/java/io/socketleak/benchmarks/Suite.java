@@ -91,6 +91,9 @@ public final class Suite {
         }
     }
 
+    /** The benchmark class measured without an agent only: what any stack-per-socket agent costs at least. */
+    private static final String NO_AGENT_ONLY = StackFloor.class.getSimpleName();
+
     /** JMH forks per variant, one per round. */
     private static final int JMH_ROUNDS = 3;
 
@@ -178,6 +181,7 @@ public final class Suite {
         header(md, variants, machineAtStart, took);
         jmhTable(md, variants, jmh, false);
         jmhTable(md, variants, jmh, true);
+        stackFloorTable(md, jmh);
         md.append(wholeProcess);
         md.append("\n## Notes\n\n");
         if (agentChecks.isEmpty()) {
@@ -267,6 +271,9 @@ public final class Suite {
                 .addProfiler(ProcessCpu.class)
                 .result(work.resolve("jmh-" + variant.key() + "-" + round + ".json").toString())
                 .resultFormat(ResultFormatType.JSON);
+        if (!variant.key().equals("none")) {
+            options.exclude(Pattern.quote(PACKAGE + "." + NO_AGENT_ONLY + "."));
+        }
         if (smoke) {
             // Strict: a smoke run exists to notice a benchmark that no longer runs.
             options.forks(1).warmupIterations(0).measurementIterations(1)
@@ -339,7 +346,7 @@ public final class Suite {
         List<String> rows = new ArrayList<>();
         for (Map<String, Score> scores : jmh.values()) {
             for (String row : scores.keySet()) {
-                if (!rows.contains(row)) {
+                if (!rows.contains(row) && !row.startsWith(NO_AGENT_ONLY + ".")) {
                     rows.add(row);
                 }
             }
@@ -370,6 +377,52 @@ public final class Suite {
             failures++;
             md.append("| (no benchmark produced a result: see the run's output) | | | | | | | |\n");
         }
+    }
+
+    /**
+     * {@link StackFloor} beside {@link ConnectClose}, both without an agent: what one stack per
+     * connection costs by itself, against the agent's whole cost on the same connection.
+     */
+    private void stackFloorTable(StringBuilder md, Map<String, Map<String, Samples>> samples) {
+        Map<String, Samples> none = samples.get("none");
+        Map<String, Samples> agent = samples.get("agent");
+        List<String> apis = new ArrayList<>();
+        for (String row : none.keySet()) {
+            Matcher api = Pattern.compile(Pattern.quote(NO_AGENT_ONLY) + "\\.\\w+ \\((.+)\\)").matcher(row);
+            if (api.matches()) {
+                apis.add(api.group(1));
+            }
+        }
+        if (apis.isEmpty()) {
+            return;
+        }
+        md.append("\n## JMH: the cost of a stack alone\n\n");
+        md.append("`").append(NO_AGENT_ONLY).append("` is `ConnectClose` plus one `new Throwable()` per connection,"
+                + " at the depth where the agent takes its own, with no agent: the least any agent that captures a"
+                + " stack for every socket adds. Median ± 99.9% confidence half-width; ratios to `ConnectClose`"
+                + " with no agent.\n\n");
+        md.append("| API | no agent | no agent + one stack | agent (defaults) | stack ÷ none (time)"
+                + " | stack ÷ none (CPU) | agent ÷ none (time) | agent ÷ none (CPU) | budget |\n");
+        md.append("|---|---:|---:|---:|---:|---:|---:|---:|---:|\n");
+        for (String api : apis) {
+            Samples plain = none.get("ConnectClose.connectWriteClose (" + api + ")");
+            Samples stack = none.get(NO_AGENT_ONLY + ".connectWriteCloseWithAStack (" + api + ")");
+            Samples ours = agent.get("ConnectClose.connectWriteClose (" + api + ")");
+            md.append("| ").append(api)
+                    .append(" | ").append(score(scoreOf(plain, false)))
+                    .append(" | ").append(score(scoreOf(stack, false)))
+                    .append(" | ").append(score(scoreOf(ours, false)))
+                    .append(" | ").append(ratioText(ratio(scoreOf(stack, false), scoreOf(plain, false))))
+                    .append(" | ").append(ratioText(ratio(scoreOf(stack, true), scoreOf(plain, true))))
+                    .append(" | ").append(ratioText(ratio(scoreOf(ours, false), scoreOf(plain, false))))
+                    .append(" | ").append(ratioText(ratio(scoreOf(ours, true), scoreOf(plain, true))))
+                    .append(" | ≤ ").append(String.format(Locale.ROOT, "%.2f×", ratioBudget("ConnectClose")))
+                    .append(" |\n");
+        }
+    }
+
+    private static Score scoreOf(Samples samples, boolean cpu) {
+        return samples == null ? null : samples.score(cpu);
     }
 
     private static String score(Score s) {
@@ -484,8 +537,8 @@ public final class Suite {
             }
             if (measured != size) {
                 notes.add("The heap measurement for " + size + " sockets opened only " + measured
-                        + ": the open-file limit is too low (run.sh raises it to 262144 where the hard limit may be raised,"
-                        + " which takes root with CAP_SYS_RESOURCE).");
+                        + ": the open-file limit is too low (run.sh raises it to 262144 where the hard limit may be"
+                        + " raised, which takes root with CAP_SYS_RESOURCE).");
             }
             row(md, "Heap retained per open socket, " + measured + " sockets from one call site (bytes)",
                     variants, perSocket, 250, "≤ 250 B added", "%.0f");

@@ -28,17 +28,50 @@ public final class KernelTcpTable {
 
     /** Connections to one remote endpoint, by state. */
     public static final class Counts {
-        long timeWait;
+        /**
+         * TIME_WAIT entries by the time left on their kernel timer, in 5 s steps up to 65 s (Linux
+         * gives TIME_WAIT 60 s; a longer timer counts in the last step).
+         */
+        static final int EXPIRY_STEP_SECONDS = 5;
+        static final int EXPIRY_STEPS = 13;
+
+        private long[] timeWaitByExpiry;
         long established;
         long other;
 
-        public long timeWait() {
-            return timeWait;
+        /** Adds {@code count} TIME_WAIT entries whose kernel timer has {@code secondsLeft} to run. */
+        void addTimeWait(long count, int secondsLeft) {
+            if (timeWaitByExpiry == null) {
+                timeWaitByExpiry = new long[EXPIRY_STEPS];
+            }
+            timeWaitByExpiry[Math.min(Math.max(secondsLeft, 0) / EXPIRY_STEP_SECONDS, EXPIRY_STEPS - 1)] += count;
         }
 
-        /** Connections holding a local port for this destination: every state but LISTEN. */
-        public long portsInUse() {
-            return timeWait + established + other;
+        /** TIME_WAIT entries at the reading. */
+        public long timeWait() {
+            return timeWaitAfter(0);
+        }
+
+        /**
+         * TIME_WAIT entries still there {@code millis} after the reading: each leaves when its own
+         * kernel timer runs out, counted here up to 5 s late. (New ones are not seen until the next reading.)
+         */
+        public long timeWaitAfter(long millis) {
+            if (timeWaitByExpiry == null) {
+                return 0;
+            }
+            long left = 0;
+            for (int step = 0; step < EXPIRY_STEPS; step++) {
+                if ((step + 1) * EXPIRY_STEP_SECONDS * 1000L > millis) {
+                    left += timeWaitByExpiry[step];
+                }
+            }
+            return left;
+        }
+
+        /** Connections holding a local port for this destination {@code millis} after the reading: all but LISTEN. */
+        public long portsInUseAfter(long millis) {
+            return timeWaitAfter(millis) + established + other;
         }
     }
 
@@ -54,6 +87,11 @@ public final class KernelTcpTable {
         /** Connections to this endpoint on the whole host (this network namespace), or null if none. */
         public Counts to(InetSocketAddress remote) {
             return byRemote.get(key(remote));
+        }
+
+        /** Time since the reading, for {@link Counts#timeWaitAfter}. */
+        public long ageMillis() {
+            return Math.max(0, System.currentTimeMillis() - takenAtMillis);
         }
     }
 
@@ -162,6 +200,7 @@ public final class KernelTcpTable {
             }
             lines++;
             int state = (int) hex(p, p + 2);
+            int stateEnd = skipField(p);
             int localPort = (int) hex(localEnd - 4, localEnd);
             int remotePort = (int) hex(remoteEnd - 4, remoteEnd);
             if (state == LISTEN) {
@@ -178,12 +217,33 @@ public final class KernelTcpTable {
                 byRemote.put(key, counts);
             }
             if (state == TIME_WAIT) {
-                counts.timeWait++;
+                counts.addTimeWait(1, timerSecondsLeft(stateEnd));
             } else if (state == ESTABLISHED) {
                 counts.established++;
             } else {
                 counts.other++;
             }
+        }
+
+        /**
+         * The seconds left on the connection's timer (field {@code tr:tm->when}, after
+         * {@code tx_queue:rx_queue}), which the kernel prints in clock ticks of 1/100 s. For a
+         * TIME_WAIT entry, the time until it is gone. 60 when it cannot be read.
+         */
+        private int timerSecondsLeft(int afterState) {
+            int p = skipSpaces(afterState);
+            p = skipField(p); // tx_queue:rx_queue
+            p = skipSpaces(p);
+            int end = skipField(p);
+            int colon = p;
+            while (colon < end && line[colon] != ':') {
+                colon++;
+            }
+            if (end - colon < 2 || end - colon > 17) {
+                return 60;
+            }
+            long ticks = hex(colon + 1, end);
+            return ticks < 0 ? 60 : (int) Math.min(Integer.MAX_VALUE, ticks / 100);
         }
 
         /** IPv4 (8 hex digits, or IPv4-mapped IPv6) as a number; other IPv6 as lower-case hex text. */

@@ -18,7 +18,8 @@ import java.util.Set;
  * @param portsInUse          open connections plus TIME_WAIT holding a port: this JVM's own count,
  *                            or the kernel's count for the whole host when that is larger
  * @param timeWait            this JVM's active closes still in TIME_WAIT
- * @param hostTimeWait        the kernel's TIME_WAIT count to this destination, all processes; -1 unknown
+ * @param hostTimeWait        the kernel's TIME_WAIT count to this destination, all processes, less those
+ *                            whose timer ran out since the reading; -1 unknown
  * @param capacity            ports available to this destination
  * @param secondsToExhaustion at the current rate, or null if the ports never run out at this rate
  */
@@ -35,9 +36,10 @@ public record PortBudget(String remote, int open, long timeWait, long hostTimeWa
         long hostTimeWait = -1;
         if (kernel != null && d.address() != null) {
             KernelTcpTable.Counts host = kernel.to(d.address());
-            hostTimeWait = host == null ? 0 : host.timeWait();
+            long age = kernel.ageMillis(); // the table is read seldom when it is large
+            hostTimeWait = host == null ? 0 : host.timeWaitAfter(age);
             if (host != null && !reuse) {
-                inUse = Math.max(inUse, host.portsInUse());
+                inUse = Math.max(inUse, host.portsInUseAfter(age));
             }
         }
         int capacity = capacity(tcp, kernel, listeningHere);

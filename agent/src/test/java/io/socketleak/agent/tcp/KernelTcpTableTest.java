@@ -103,7 +103,44 @@ class KernelTcpTableTest {
         assertEquals(2, counts.established);
         assertEquals(3, counts.timeWait());
         assertEquals(2, counts.other);
-        assertEquals(7, counts.portsInUse());
+        assertEquals(7, counts.portsInUseAfter(0));
+    }
+
+    /** A TIME_WAIT line whose timer field ({@code tr:tm->when}) reads as given. */
+    private static String timeWaitLine(int sl, String local, String timer) {
+        return String.format("%4d: %s %s 06 00000000:00000000 %s 00000000     0        0 0 3 "
+                + "0000000000000000", sl, local, HTTPS_10_0_0_5, timer);
+    }
+
+    @Test
+    void timeWaitEntriesLeaveOnTheirOwnKernelTimers() throws IOException {
+        // The kernel prints the time left in clock ticks of 1/100 s: 0x1770 = 60 s, 0xBB8 = 30 s, 0x1F4 = 5 s.
+        KernelTcpTable.View view = scanTcp(
+                timeWaitLine(0, "0100007F:9C40", "03:00001770"),
+                timeWaitLine(1, "0100007F:9C41", "03:00000BB8"),
+                timeWaitLine(2, "0100007F:9C42", "03:000001F4"),
+                timeWaitLine(3, "0100007F:9C43", "03:0000003C"), // 0.6 s
+                line(4, "0100007F:9C44", HTTPS_10_0_0_5, "01"));
+
+        KernelTcpTable.Counts counts = view.to(address("10.0.0.5", 443));
+        assertEquals(4, counts.timeWait());
+        assertEquals(4, counts.timeWaitAfter(4_999), "each leaves at most 5 s after its timer ran out");
+        assertEquals(3, counts.timeWaitAfter(5_000));
+        assertEquals(2, counts.timeWaitAfter(10_000));
+        assertEquals(1, counts.timeWaitAfter(35_000));
+        assertEquals(0, counts.timeWaitAfter(65_000));
+        assertEquals(1 + 1, counts.portsInUseAfter(40_000), "established connections stay");
+    }
+
+    @Test
+    void aTimerThatCannotBeReadCountsAsAWholeTimeWait() throws IOException {
+        KernelTcpTable.View view = scanTcp(
+                timeWaitLine(0, "0100007F:9C40", "03:0000zz00"),
+                timeWaitLine(1, "0100007F:9C41", "03"));
+
+        KernelTcpTable.Counts counts = view.to(address("10.0.0.5", 443));
+        assertEquals(2, counts.timeWaitAfter(59_000));
+        assertEquals(0, counts.timeWaitAfter(65_000));
     }
 
     @Test
@@ -144,7 +181,7 @@ class KernelTcpTableTest {
         // 40000 << 16 | 443 = 40000 * 65536 + 443
         assertEquals(Set.of(2_621_440_443L), view.closeWait());
         // A CLOSE_WAIT connection still holds its port for the destination.
-        assertEquals(3, view.to(address("10.0.0.5", 443)).portsInUse());
+        assertEquals(3, view.to(address("10.0.0.5", 443)).portsInUseAfter(0));
     }
 
     // ---- IPv6 ---------------------------------------------------------------------------------
@@ -303,7 +340,7 @@ class KernelTcpTableTest {
             assertEquals(5_000, counts.established, remote.toString());
             assertEquals(10_000, counts.timeWait(), remote.toString());
             assertEquals(10_000, counts.other, remote.toString());
-            assertEquals(25_000, counts.portsInUse(), remote.toString());
+            assertEquals(25_000, counts.portsInUseAfter(0), remote.toString());
         }
         assertEquals(20_000, view.closeWait().size());
         assertTrue(view.listening().isEmpty());

@@ -55,10 +55,10 @@ class PortBudgetTest {
         if (remote != null) {
             KernelTcpTable.Counts counts = new KernelTcpTable.Counts();
             counts.established = established;
-            counts.timeWait = timeWait;
+            counts.addTimeWait(timeWait, 59);
             byRemote.put(KernelTcpTable.key(remote), counts);
         }
-        return new KernelTcpTable.View(byRemote, Set.of(), listening, byRemote.size(), 0, 0);
+        return new KernelTcpTable.View(byRemote, Set.of(), listening, byRemote.size(), 0, System.currentTimeMillis());
     }
 
     // ---- capacity -----------------------------------------------------------------------------
@@ -169,6 +169,23 @@ class PortBudgetTest {
         assertEquals(60, budget.portsInUse());
         assertEquals(40, budget.hostTimeWait());
         assertEquals(0.6, budget.utilization(), 1e-12);
+    }
+
+    @Test
+    void anOldReadingOfTheKernelNoLongerCountsTheTimeWaitItSawEnd() {
+        TcpSettings hundred = tcp(new PortRange(40000, 40099), 0, 60, 0);
+        // Read 30 s ago: 20 established, 40 TIME_WAIT with 10 s left then, 10 with 55 s left.
+        KernelTcpTable.Counts counts = new KernelTcpTable.Counts();
+        counts.established = 20;
+        counts.addTimeWait(40, 10);
+        counts.addTimeWait(10, 55);
+        KernelTcpTable.View kernel = new KernelTcpTable.View(Map.of(KernelTcpTable.key(REMOTE), counts), Set.of(),
+                Set.of(), 1, 0, System.currentTimeMillis() - 30_000);
+
+        PortBudget budget = PortBudget.of(dest(REMOTE, 5, 5, 0, 0), hundred, kernel, Set.of());
+
+        assertEquals(20 + 10, budget.portsInUse());
+        assertEquals(10, budget.hostTimeWait());
     }
 
     @Test
