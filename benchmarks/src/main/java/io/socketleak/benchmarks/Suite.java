@@ -91,8 +91,13 @@ public final class Suite {
         }
     }
 
-    /** The benchmark class measured without an agent only: what any stack-per-socket agent costs at least. */
-    private static final String NO_AGENT_ONLY = StackFloor.class.getSimpleName();
+    /**
+     * Measured without an agent only, in rounds of its own after the others, each beside a fork of
+     * {@link #FLOOR_BASE}: its connections leave the kernel's table full of TIME_WAIT, which would
+     * favour whichever benchmark ran next.
+     */
+    private static final String FLOOR = StackFloor.class.getSimpleName() + "\\.connectWriteCloseWithAStack";
+    private static final String FLOOR_BASE = ConnectClose.class.getSimpleName() + "\\.connectWriteClose";
 
     /** JMH forks per variant, one per round. */
     private static final int JMH_ROUNDS = 3;
@@ -163,7 +168,15 @@ public final class Suite {
         int rounds = smoke ? 1 : JMH_ROUNDS;
         for (int round = 1; round <= rounds; round++) {
             for (Variant variant : variants) {
-                runJmh(variant, round, rounds, jmh.get(variant.key()));
+                runJmh(variant, only, variant.key() + "-" + round, "round " + round + "/" + rounds,
+                        jmh.get(variant.key()));
+            }
+        }
+        Map<String, Samples> floor = new LinkedHashMap<>();
+        if (Pattern.compile(only).matcher(FLOOR.replace("\\", "")).matches()) {
+            for (int round = 1; round <= rounds; round++) {
+                runJmh(variants.get(0), FLOOR_BASE + "|" + FLOOR, "floor-" + round,
+                        "stack floor round " + round + "/" + rounds, floor);
             }
         }
         listenOverflows.forEach((variant, overflows) -> {
@@ -181,7 +194,7 @@ public final class Suite {
         header(md, variants, machineAtStart, took);
         jmhTable(md, variants, jmh, false);
         jmhTable(md, variants, jmh, true);
-        stackFloorTable(md, jmh);
+        stackFloorTable(md, floor, jmh);
         md.append(wholeProcess);
         md.append("\n## Notes\n\n");
         if (agentChecks.isEmpty()) {
@@ -258,9 +271,11 @@ public final class Suite {
 
     // ---------------------------------------------------------------- JMH
 
-    private void runJmh(Variant variant, int round, int rounds, Map<String, Samples> samples) throws IOException {
+    /** One JMH run of the benchmarks matching {@code include}, one fork each, adding to {@code samples}. */
+    private void runJmh(Variant variant, String include, String resultName, String what, Map<String, Samples> samples)
+            throws IOException {
         ChainedOptionsBuilder options = new OptionsBuilder()
-                .include(Pattern.quote(PACKAGE) + "\\.(" + only + ")")
+                .include(Pattern.quote(PACKAGE) + "\\.(" + include + ")")
                 .jvm(java)
                 // Set explicitly so the forks do not inherit this JVM's arguments. The heap is touched
                 // up front, as a running service's is: otherwise whichever variant allocates more pays
@@ -269,28 +284,28 @@ public final class Suite {
                 .jvmArgsAppend(variant.jmhJvmArgs().toArray(new String[0]))
                 .forks(1)
                 .addProfiler(ProcessCpu.class)
-                .result(work.resolve("jmh-" + variant.key() + "-" + round + ".json").toString())
+                .result(work.resolve("jmh-" + resultName + ".json").toString())
                 .resultFormat(ResultFormatType.JSON);
-        if (!variant.key().equals("none")) {
-            options.exclude(Pattern.quote(PACKAGE + "." + NO_AGENT_ONLY + "."));
+        if (!include.contains(FLOOR)) {
+            options.exclude(Pattern.quote(PACKAGE) + "\\." + FLOOR);
         }
         if (smoke) {
             // Strict: a smoke run exists to notice a benchmark that no longer runs.
             options.forks(1).warmupIterations(0).measurementIterations(1)
                     .measurementTime(TimeValue.milliseconds(200)).shouldFailOnError(true);
         }
-        System.out.println("=== JMH round " + round + "/" + rounds + ", " + variant.title() + " "
-                + String.join(" ", variant.jmhJvmArgs()));
+        System.out.println("=== JMH " + what + ", " + variant.title() + " " + String.join(" ", variant.jmhJvmArgs()));
         long overflowsBefore = listenOverflows();
         Collection<RunResult> results;
         try {
             results = new Runner(options.build()).run();
         } catch (RunnerException e) {
             failures++;
-            notes.add("JMH failed for " + variant.title() + " in round " + round + ": " + e.getMessage());
+            notes.add("JMH failed for " + variant.title() + " in " + what + ": " + e.getMessage());
             return;
         }
-        listenOverflows.merge(variant.title(), listenOverflows() - overflowsBefore, Long::sum);
+        String overflowsOf = include.contains(FLOOR) ? variant.title() + " (stack floor rounds)" : variant.title();
+        listenOverflows.merge(overflowsOf, listenOverflows() - overflowsBefore, Long::sum);
         for (RunResult result : results) {
             Samples row = samples.computeIfAbsent(rowName(result.getParams()), k -> new Samples());
             row.unit = result.getPrimaryResult().getScoreUnit();
@@ -346,7 +361,7 @@ public final class Suite {
         List<String> rows = new ArrayList<>();
         for (Map<String, Score> scores : jmh.values()) {
             for (String row : scores.keySet()) {
-                if (!rows.contains(row) && !row.startsWith(NO_AGENT_ONLY + ".")) {
+                if (!rows.contains(row)) {
                     rows.add(row);
                 }
             }
@@ -380,43 +395,43 @@ public final class Suite {
     }
 
     /**
-     * {@link StackFloor} beside {@link ConnectClose}, both without an agent: what one stack per
-     * connection costs by itself, against the agent's whole cost on the same connection.
+     * {@link StackFloor} beside {@link ConnectClose}, both without an agent, from the floor rounds:
+     * what one stack per connection costs by itself, next to the agent's whole cost from the main rounds.
      */
-    private void stackFloorTable(StringBuilder md, Map<String, Map<String, Samples>> samples) {
-        Map<String, Samples> none = samples.get("none");
-        Map<String, Samples> agent = samples.get("agent");
-        List<String> apis = new ArrayList<>();
-        for (String row : none.keySet()) {
-            Matcher api = Pattern.compile(Pattern.quote(NO_AGENT_ONLY) + "\\.\\w+ \\((.+)\\)").matcher(row);
-            if (api.matches()) {
-                apis.add(api.group(1));
-            }
-        }
-        if (apis.isEmpty()) {
+    private void stackFloorTable(StringBuilder md, Map<String, Samples> floor, Map<String, Map<String, Samples>> jmh) {
+        if (floor.isEmpty()) {
             return;
         }
+        String floorName = FLOOR.replace("\\", "");
+        String baseName = FLOOR_BASE.replace("\\", "");
         md.append("\n## JMH: the cost of a stack alone\n\n");
-        md.append("`").append(NO_AGENT_ONLY).append("` is `ConnectClose` plus one `new Throwable()` per connection,"
-                + " at the depth where the agent takes its own, with no agent: the least any agent that captures a"
-                + " stack for every socket adds. Median ± 99.9% confidence half-width; ratios to `ConnectClose`"
-                + " with no agent.\n\n");
-        md.append("| API | no agent | no agent + one stack | agent (defaults) | stack ÷ none (time)"
-                + " | stack ÷ none (CPU) | agent ÷ none (time) | agent ÷ none (CPU) | budget |\n");
-        md.append("|---|---:|---:|---:|---:|---:|---:|---:|---:|\n");
-        for (String api : apis) {
-            Samples plain = none.get("ConnectClose.connectWriteClose (" + api + ")");
-            Samples stack = none.get(NO_AGENT_ONLY + ".connectWriteCloseWithAStack (" + api + ")");
-            Samples ours = agent.get("ConnectClose.connectWriteClose (" + api + ")");
+        md.append("`").append(floorName).append("` is `").append(baseName).append("` plus one `new Throwable()` per")
+                .append(" connection, at the depth where the agent takes its own, with no agent: the least that any")
+                .append(" agent capturing a stack for every socket adds. Both ran without an agent in ")
+                .append(smoke ? 1 : JMH_ROUNDS).append(" interleaved rounds of their own, after the others.")
+                .append(" Median ± 99.9% confidence half-width; the agent's ratios are those of the tables")
+                .append(" above.\n\n");
+        md.append("| API | no agent | no agent + one stack | stack ÷ none (time) | stack ÷ none (CPU)"
+                + " | agent ÷ none (time) | agent ÷ none (CPU) | budget |\n");
+        md.append("|---|---:|---:|---:|---:|---:|---:|---:|\n");
+        for (String api : List.of(Connections.SOCKET, Connections.SOCKET_CHANNEL)) {
+            Samples plain = floor.get(baseName + " (" + api + ")");
+            Samples stack = floor.get(floorName + " (" + api + ")");
+            Samples none = jmh.get("none").get(baseName + " (" + api + ")");
+            Samples ours = jmh.get("agent").get(baseName + " (" + api + ")");
+            if (plain == null || stack == null) {
+                failures++;
+                notes.add("The stack floor for " + api + " has no result: see the JMH output.");
+                continue;
+            }
             md.append("| ").append(api)
                     .append(" | ").append(score(scoreOf(plain, false)))
                     .append(" | ").append(score(scoreOf(stack, false)))
-                    .append(" | ").append(score(scoreOf(ours, false)))
                     .append(" | ").append(ratioText(ratio(scoreOf(stack, false), scoreOf(plain, false))))
                     .append(" | ").append(ratioText(ratio(scoreOf(stack, true), scoreOf(plain, true))))
-                    .append(" | ").append(ratioText(ratio(scoreOf(ours, false), scoreOf(plain, false))))
-                    .append(" | ").append(ratioText(ratio(scoreOf(ours, true), scoreOf(plain, true))))
-                    .append(" | ≤ ").append(String.format(Locale.ROOT, "%.2f×", ratioBudget("ConnectClose")))
+                    .append(" | ").append(ratioText(ratio(scoreOf(ours, false), scoreOf(none, false))))
+                    .append(" | ").append(ratioText(ratio(scoreOf(ours, true), scoreOf(none, true))))
+                    .append(" | ≤ ").append(String.format(Locale.ROOT, "%.2f×", ratioBudget(baseName)))
                     .append(" |\n");
         }
     }

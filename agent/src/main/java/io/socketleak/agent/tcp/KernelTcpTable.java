@@ -28,13 +28,13 @@ public final class KernelTcpTable {
 
     /** Connections to one remote endpoint, by state. */
     public static final class Counts {
-        /**
-         * TIME_WAIT entries by the time left on their kernel timer, in 5 s steps up to 65 s (Linux
-         * gives TIME_WAIT 60 s; a longer timer counts in the last step).
-         */
         static final int EXPIRY_STEP_SECONDS = 5;
         static final int EXPIRY_STEPS = 13;
 
+        /**
+         * TIME_WAIT entries by the time left on their kernel timer, in 5 s steps up to 65 s (Linux
+         * gives TIME_WAIT 60 s; a longer timer counts in the last step). Null while there are none.
+         */
         private long[] timeWaitByExpiry;
         long established;
         long other;
@@ -69,7 +69,7 @@ public final class KernelTcpTable {
             return left;
         }
 
-        /** Connections holding a local port for this destination {@code millis} after the reading: all but LISTEN. */
+        /** Connections holding a local port for this destination {@code millis} after the reading: not LISTEN. */
         public long portsInUseAfter(long millis) {
             return timeWaitAfter(millis) + established + other;
         }
