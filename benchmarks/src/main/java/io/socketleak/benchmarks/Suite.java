@@ -101,6 +101,11 @@ public final class Suite {
 
     /** JMH forks per variant, one per round. */
     private static final int JMH_ROUNDS = 3;
+    /**
+     * Rounds of the stack floor, each fork 3 × 1 s warm-up and 6 × 1 s measurement: the stack costs a
+     * few percent, and fork-to-fork variation on 2 cores is of the same size, so more, shorter forks.
+     */
+    private static final int FLOOR_ROUNDS = 10;
 
     /** What a child JVM printed as {@code result} lines, or why it failed. */
     record ChildRun(Map<String, String> results, String failure) {
@@ -174,9 +179,10 @@ public final class Suite {
         }
         Map<String, Samples> floor = new LinkedHashMap<>();
         if (Pattern.compile(only).matcher(FLOOR.replace("\\", "")).matches()) {
-            for (int round = 1; round <= rounds; round++) {
+            int floorRounds = smoke ? 1 : FLOOR_ROUNDS;
+            for (int round = 1; round <= floorRounds; round++) {
                 runJmh(variants.get(0), FLOOR_BASE + "|" + FLOOR, "floor-" + round,
-                        "stack floor round " + round + "/" + rounds, floor);
+                        "stack floor round " + round + "/" + floorRounds, floor);
             }
         }
         listenOverflows.forEach((variant, overflows) -> {
@@ -288,6 +294,9 @@ public final class Suite {
                 .resultFormat(ResultFormatType.JSON);
         if (!include.contains(FLOOR)) {
             options.exclude(Pattern.quote(PACKAGE) + "\\." + FLOOR);
+        } else {
+            options.warmupIterations(3).warmupTime(TimeValue.seconds(1))
+                    .measurementIterations(6).measurementTime(TimeValue.seconds(1));
         }
         if (smoke) {
             // Strict: a smoke run exists to notice a benchmark that no longer runs.
@@ -408,7 +417,8 @@ public final class Suite {
         md.append("`").append(floorName).append("` is `").append(baseName).append("` plus one `new Throwable()` per")
                 .append(" connection, at the depth where the agent takes its own, with no agent: the least that any")
                 .append(" agent capturing a stack for every socket adds. Both ran without an agent in ")
-                .append(smoke ? 1 : JMH_ROUNDS).append(" interleaved rounds of their own, after the others.")
+                .append(smoke ? 1 : FLOOR_ROUNDS).append(" interleaved rounds of their own, after the others")
+                .append(" (each fork 3 × 1 s warm-up, 6 × 1 s measurement).")
                 .append(" Median ± 99.9% confidence half-width; the agent's ratios are those of the tables")
                 .append(" above.\n\n");
         md.append("| API | no agent | no agent + one stack | stack ÷ none (time) | stack ÷ none (CPU)"
