@@ -1,7 +1,6 @@
 package io.socketleak.benchmarks;
 
 import java.io.IOException;
-import java.net.InetSocketAddress;
 import java.util.concurrent.TimeUnit;
 import org.openjdk.jmh.annotations.Benchmark;
 import org.openjdk.jmh.annotations.BenchmarkMode;
@@ -13,7 +12,6 @@ import org.openjdk.jmh.annotations.OutputTimeUnit;
 import org.openjdk.jmh.annotations.Scope;
 import org.openjdk.jmh.annotations.Setup;
 import org.openjdk.jmh.annotations.State;
-import org.openjdk.jmh.annotations.TearDown;
 import org.openjdk.jmh.annotations.Threads;
 import org.openjdk.jmh.annotations.Warmup;
 import org.openjdk.jmh.infra.ThreadParams;
@@ -30,9 +28,6 @@ import org.openjdk.jmh.infra.ThreadParams;
 @Measurement(iterations = 5, time = 2)
 @Fork(2)
 public class ConcurrentConnectClose {
-    private OtherEnd server;
-    private InetSocketAddress[] ports;
-
     /** Each thread walks the server ports from its own starting point. */
     @State(Scope.Thread)
     public static class Cursor {
@@ -44,31 +39,20 @@ public class ConcurrentConnectClose {
         }
     }
 
-    @Setup(Level.Trial)
-    public void startServer() throws IOException {
-        server = OtherEnd.server(ConnectClose.SERVER_PORTS, false);
-        ports = server.addresses().toArray(new InetSocketAddress[0]);
-    }
-
-    @TearDown(Level.Trial)
-    public void stopServer() {
-        server.close();
-    }
-
     @Benchmark
     @Threads(2)
-    public void twoThreads(Cursor cursor) throws IOException {
-        connectWriteClose(cursor);
+    public void twoThreads(ServerPorts server, Cursor cursor) throws IOException {
+        connectWriteClose(server, cursor);
     }
 
     @Benchmark
     @Threads(8)
-    public void eightThreads(Cursor cursor) throws IOException {
-        connectWriteClose(cursor);
+    public void eightThreads(ServerPorts server, Cursor cursor) throws IOException {
+        connectWriteClose(server, cursor);
     }
 
-    private void connectWriteClose(Cursor cursor) throws IOException {
-        cursor.next = (cursor.next + 1) % ports.length;
-        Connections.connectWriteClose(Connections.SOCKET, ports[cursor.next]);
+    private static void connectWriteClose(ServerPorts server, Cursor cursor) throws IOException {
+        cursor.next = (cursor.next + 1) % ServerPorts.COUNT;
+        Connections.connectWriteClose(Connections.SOCKET, server.port(cursor.next));
     }
 }

@@ -418,7 +418,7 @@ public final class Suite {
                 .append(" connection, at the depth where the agent takes its own, with no agent: the least that any")
                 .append(" agent capturing a stack for every socket adds. Both ran without an agent in ")
                 .append(smoke ? 1 : FLOOR_ROUNDS).append(" interleaved rounds of their own, after the others")
-                .append(" (each fork 3 × 1 s warm-up, 6 × 1 s measurement).")
+                .append(smoke ? "." : " (each fork 3 × 1 s warm-up, 6 × 1 s measurement).")
                 .append(" Median ± 99.9% confidence half-width; the agent's ratios are those of the tables")
                 .append(" above.\n\n");
         md.append("| API | no agent | no agent + one stack | stack ÷ none (time) | stack ÷ none (CPU)"

@@ -91,7 +91,7 @@ public final class WholeProcess {
     private static void heap(int requested) throws Exception {
         // Each connection is one descriptor here (the server is another process); leave room.
         int n = (int) Math.min(requested, openFileLimit() - 1_000);
-        try (OtherEnd server = OtherEnd.server(ConnectClose.SERVER_PORTS, false)) {
+        try (OtherEnd server = OtherEnd.server(ServerPorts.COUNT, false)) {
             List<InetSocketAddress> ports = server.addresses();
             // Warm up: classes loaded, code compiled, and the agent has interned this call site.
             Socket[] sockets = new Socket[n];
@@ -120,7 +120,7 @@ public final class WholeProcess {
             return;
         }
         MBeanServer mbeans = ManagementFactory.getPlatformMBeanServer();
-        try (OtherEnd server = OtherEnd.server(ConnectClose.SERVER_PORTS, false)) {
+        try (OtherEnd server = OtherEnd.server(ServerPorts.COUNT, false)) {
             List<InetSocketAddress> ports = server.addresses();
             Socket[] open = new Socket[sockets];
             for (int i = 0; i < sockets; i++) {
@@ -156,7 +156,7 @@ public final class WholeProcess {
     }
 
     private static void churn(int connections, int every) throws Exception {
-        try (OtherEnd server = OtherEnd.server(ConnectClose.SERVER_PORTS, false)) {
+        try (OtherEnd server = OtherEnd.server(ServerPorts.COUNT, false)) {
             List<InetSocketAddress> ports = server.addresses();
             List<String> samples = new ArrayList<>();
             samples.add(Long.toString(liveHeap()));
