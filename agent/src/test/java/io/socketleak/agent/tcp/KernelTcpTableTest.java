@@ -371,4 +371,32 @@ class KernelTcpTableTest {
             assertTrue(accepted.isConnected());
         }
     }
+
+    @Test
+    void theRealKernelsTimeWaitTimerIsReadAsAboutAMinuteLeft() throws IOException, InterruptedException {
+        assumeTrue(KernelTcpTable.available(), "no /proc/net/tcp here");
+        InetAddress loopback = InetAddress.getByName("127.0.0.1");
+        InetSocketAddress listener;
+        try (ServerSocket server = new ServerSocket(0, 50, loopback)) {
+            listener = new InetSocketAddress(loopback, server.getLocalPort());
+            for (int i = 0; i < 3; i++) {
+                try (Socket client = new Socket(loopback, server.getLocalPort());
+                     Socket accepted = server.accept()) {
+                    client.close(); // the client closes first: its end waits in TIME_WAIT
+                    assertEquals(-1, accepted.getInputStream().read());
+                }
+            }
+        }
+
+        Thread.sleep(50); // past the tick of the last close: its timer reads under 60 s
+        KernelTcpTable.Counts toListener = new KernelTcpTable().scan().to(listener);
+
+        // Linux holds TIME_WAIT 60 s. (An older entry to a reused port may add to the first two counts.)
+        assertNotNull(toListener, "no TIME_WAIT to the closed listener in the kernel's table");
+        assertTrue(toListener.timeWait() >= 3, "TIME_WAIT entries: " + toListener.timeWait());
+        long stillThere = toListener.timeWaitAfter(55_000);
+        assertTrue(stillThere >= 3, "entries with 55 s left: " + stillThere);
+        // An unreadable timer counts as a whole minute: this tells it was read.
+        assertEquals(0, toListener.timeWaitAfter(60_000));
+    }
 }
