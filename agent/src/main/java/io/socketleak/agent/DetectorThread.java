@@ -31,10 +31,10 @@ final class DetectorThread extends Thread {
      * most: a host with 130,000 connections in its table takes over half a second to print it. The
      * view read in between ages honestly (its TIME_WAIT entries leave on their own timers).
      */
-    static final long KERNEL_SCAN_MILLIS = 2000;
-    static final long KERNEL_SCAN_COST_FACTOR = 250;
+    private static final long KERNEL_SCAN_MILLIS = 2000;
+    private static final long KERNEL_SCAN_COST_FACTOR = 250;
     /** But at least this often, so that a CLOSE_WAIT on the busiest host is still found within minutes. */
-    static final long KERNEL_SCAN_MAX_MILLIS = 300_000;
+    private static final long KERNEL_SCAN_MAX_MILLIS = 300_000;
     /** One full report per burst of refused connects. */
     private static final long FAILURE_REPORT_MILLIS = 10_000;
 

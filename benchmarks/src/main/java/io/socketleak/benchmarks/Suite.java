@@ -96,8 +96,8 @@ public final class Suite {
      * {@link #FLOOR_BASE}: its connections leave the kernel's table full of TIME_WAIT, which would
      * favour whichever benchmark ran next.
      */
-    private static final String FLOOR = StackFloor.class.getSimpleName() + "\\.connectWriteCloseWithAStack";
-    private static final String FLOOR_BASE = ConnectClose.class.getSimpleName() + "\\.connectWriteClose";
+    private static final String FLOOR = StackFloor.class.getSimpleName() + ".connectWriteCloseWithAStack";
+    private static final String FLOOR_BASE = ConnectClose.class.getSimpleName() + ".connectWriteClose";
 
     /** JMH forks per variant, one per round. */
     private static final int JMH_ROUNDS = 3;
@@ -173,15 +173,15 @@ public final class Suite {
         int rounds = smoke ? 1 : JMH_ROUNDS;
         for (int round = 1; round <= rounds; round++) {
             for (Variant variant : variants) {
-                runJmh(variant, only, variant.key() + "-" + round, "round " + round + "/" + rounds,
+                runJmh(variant, false, variant.key() + "-" + round, "round " + round + "/" + rounds,
                         jmh.get(variant.key()));
             }
         }
         Map<String, Samples> floor = new LinkedHashMap<>();
-        if (Pattern.compile(only).matcher(FLOOR.replace("\\", "")).matches()) {
+        if (Pattern.compile(only).matcher(FLOOR).matches()) {
             int floorRounds = smoke ? 1 : FLOOR_ROUNDS;
             for (int round = 1; round <= floorRounds; round++) {
-                runJmh(variants.get(0), FLOOR_BASE + "|" + FLOOR, "floor-" + round,
+                runJmh(variants.get(0), true, "floor-" + round,
                         "stack floor round " + round + "/" + floorRounds, floor);
             }
         }
@@ -277,9 +277,13 @@ public final class Suite {
 
     // ---------------------------------------------------------------- JMH
 
-    /** One JMH run of the benchmarks matching {@code include}, one fork each, adding to {@code samples}. */
-    private void runJmh(Variant variant, String include, String resultName, String what, Map<String, Samples> samples)
-            throws IOException {
+    /**
+     * One JMH run, one fork per benchmark, adding to {@code samples}: of the benchmarks {@code --only}
+     * names but the floor, or in a floor round, of the floor and its base.
+     */
+    private void runJmh(Variant variant, boolean floorRound, String resultName, String what,
+                        Map<String, Samples> samples) throws IOException {
+        String include = floorRound ? Pattern.quote(FLOOR_BASE) + "|" + Pattern.quote(FLOOR) : only;
         ChainedOptionsBuilder options = new OptionsBuilder()
                 .include(Pattern.quote(PACKAGE) + "\\.(" + include + ")")
                 .jvm(java)
@@ -292,8 +296,8 @@ public final class Suite {
                 .addProfiler(ProcessCpu.class)
                 .result(work.resolve("jmh-" + resultName + ".json").toString())
                 .resultFormat(ResultFormatType.JSON);
-        if (!include.contains(FLOOR)) {
-            options.exclude(Pattern.quote(PACKAGE) + "\\." + FLOOR);
+        if (!floorRound) {
+            options.exclude(Pattern.quote(PACKAGE + "." + FLOOR));
         } else {
             options.warmupIterations(3).warmupTime(TimeValue.seconds(1))
                     .measurementIterations(6).measurementTime(TimeValue.seconds(1));
@@ -313,7 +317,7 @@ public final class Suite {
             notes.add("JMH failed for " + variant.title() + " in " + what + ": " + e.getMessage());
             return;
         }
-        String overflowsOf = include.contains(FLOOR) ? variant.title() + " (stack floor rounds)" : variant.title();
+        String overflowsOf = floorRound ? variant.title() + " (stack floor rounds)" : variant.title();
         listenOverflows.merge(overflowsOf, listenOverflows() - overflowsBefore, Long::sum);
         for (RunResult result : results) {
             Samples row = samples.computeIfAbsent(rowName(result.getParams()), k -> new Samples());
@@ -411,10 +415,8 @@ public final class Suite {
         if (floor.isEmpty()) {
             return;
         }
-        String floorName = FLOOR.replace("\\", "");
-        String baseName = FLOOR_BASE.replace("\\", "");
         md.append("\n## JMH: the cost of a stack alone\n\n");
-        md.append("`").append(floorName).append("` is `").append(baseName).append("` plus one `new Throwable()` per")
+        md.append("`").append(FLOOR).append("` is `").append(FLOOR_BASE).append("` plus one `new Throwable()` per")
                 .append(" connection, at the depth where the agent takes its own, with no agent: the least that any")
                 .append(" agent capturing a stack for every socket adds. Both ran without an agent in ")
                 .append(smoke ? 1 : FLOOR_ROUNDS).append(" interleaved rounds of their own, after the others")
@@ -425,10 +427,10 @@ public final class Suite {
                 + " | agent ÷ none (time) | agent ÷ none (CPU) | budget |\n");
         md.append("|---|---:|---:|---:|---:|---:|---:|---:|\n");
         for (String api : List.of(Connections.SOCKET, Connections.SOCKET_CHANNEL)) {
-            Samples plain = floor.get(baseName + " (" + api + ")");
-            Samples stack = floor.get(floorName + " (" + api + ")");
-            Samples none = jmh.get("none").get(baseName + " (" + api + ")");
-            Samples ours = jmh.get("agent").get(baseName + " (" + api + ")");
+            Samples plain = floor.get(FLOOR_BASE + " (" + api + ")");
+            Samples stack = floor.get(FLOOR + " (" + api + ")");
+            Samples none = jmh.get("none").get(FLOOR_BASE + " (" + api + ")");
+            Samples ours = jmh.get("agent").get(FLOOR_BASE + " (" + api + ")");
             if (plain == null || stack == null) {
                 failures++;
                 notes.add("The stack floor for " + api + " has no result: see the JMH output.");
@@ -441,7 +443,7 @@ public final class Suite {
                     .append(" | ").append(ratioText(ratio(scoreOf(stack, true), scoreOf(plain, true))))
                     .append(" | ").append(ratioText(ratio(scoreOf(ours, false), scoreOf(none, false))))
                     .append(" | ").append(ratioText(ratio(scoreOf(ours, true), scoreOf(none, true))))
-                    .append(" | ≤ ").append(String.format(Locale.ROOT, "%.2f×", ratioBudget(baseName)))
+                    .append(" | ≤ ").append(String.format(Locale.ROOT, "%.2f×", ratioBudget(FLOOR_BASE)))
                     .append(" |\n");
         }
     }

@@ -200,7 +200,6 @@ public final class KernelTcpTable {
             }
             lines++;
             int state = (int) hex(p, p + 2);
-            int stateEnd = skipField(p);
             int localPort = (int) hex(localEnd - 4, localEnd);
             int remotePort = (int) hex(remoteEnd - 4, remoteEnd);
             if (state == LISTEN) {
@@ -217,7 +216,7 @@ public final class KernelTcpTable {
                 byRemote.put(key, counts);
             }
             if (state == TIME_WAIT) {
-                counts.addTimeWait(1, timerSecondsLeft(stateEnd));
+                counts.addTimeWait(1, timerSecondsLeft(skipField(p)));
             } else if (state == ESTABLISHED) {
                 counts.established++;
             } else {
