@@ -1,18 +1,25 @@
 package io.socketleak.agent;
 
-import io.socketleak.agent.config.BadOptionException;
-import io.socketleak.agent.config.Options;
 import java.lang.instrument.Instrumentation;
+import java.net.URL;
+import java.net.URLClassLoader;
+import java.util.HashSet;
+import java.util.Map;
+import java.util.Set;
 
 /**
  * Entry point of the agent jar: {@code -javaagent}, dynamic attach, and {@code java -jar} (the
  * command line).
  *
- * <p>A trampoline: it references no class of the boot class path bridge (which does not exist
- * until {@link BootstrapJar} has appended it) and loads the real installer reflectively. Nothing
- * thrown here reaches the application: the agent stays off and the application runs on.
+ * <p>A trampoline: the agent itself runs in a class loader of its own, whose parent is the platform
+ * loader. So the application never sees the agent's classes, and the access to JDK internals that
+ * the agent needs is granted to that loader alone, never to the application's code. Nothing thrown
+ * here reaches the application: the agent stays off and the application runs on.
  */
 public final class AgentMain {
+    /** Set to the agent's version in a JVM the agent runs in: how the command line and tests tell. */
+    public static final String AGENT_PROPERTY = "socketleak.agent.version";
+
     private AgentMain() {
     }
 
@@ -31,50 +38,39 @@ public final class AgentMain {
 
     private static void start(String args, Instrumentation inst, boolean attached) {
         try {
-            Options options;
-            try {
-                options = Options.parse(args, System.getProperties(), System.getenv());
-            } catch (BadOptionException e) {
-                System.err.println("socket-leak-agent: " + e.getMessage() + "; agent not started");
-                return;
-            }
-            if (System.getProperty(AGENT_PROPERTY) != null) {
-                System.err.println("socket-leak-agent: already running in this JVM; nothing changed");
-                return;
-            }
-            BootstrapJar.appendTo(inst);
-            System.setProperty(AGENT_PROPERTY, version());
-            if (attached || options.blockingStartup()) {
-                install(options, inst, attached); // after an attach the application runs already anyway
-            } else {
-                // Installing the hooks costs Byte Buddy most of a second: do it beside the application's
-                // own start-up. Sockets opened meanwhile are found later, listed without a stack.
-                Thread starter = new Thread(() -> install(options, inst, false), "socket-leak-agent-start");
-                starter.setDaemon(true);
-                starter.start();
-            }
+            URL jar = AgentMain.class.getProtectionDomain().getCodeSource().getLocation();
+            ClassLoader agent = new URLClassLoader("socket-leak-agent", new URL[] {jar},
+                    ClassLoader.getPlatformClassLoader());
+            grantJdkInternals(inst, agent.getUnnamedModule());
+            Class.forName("io.socketleak.agent.Startup", true, agent)
+                    .getMethod("start", String.class, Instrumentation.class, boolean.class)
+                    .invoke(null, args, inst, attached);
         } catch (Throwable t) {
             failed(t);
         }
     }
 
-    private static void install(Options options, Instrumentation inst, boolean attached) {
-        try {
-            Class.forName("io.socketleak.agent.Installer")
-                    .getMethod("install", Options.class, Instrumentation.class, boolean.class)
-                    .invoke(null, options, inst, attached);
-        } catch (Throwable t) {
-            failed(t);
+    /**
+     * {@code sun.nio.ch}, where the bridge is defined (see {@link Bridge}): opened to the agent's loader
+     * to define it, exported to link to it; and exported to {@code java.management}, whose
+     * {@code ManagementFactory} carries a hook too.
+     */
+    private static void grantJdkInternals(Instrumentation inst, Module agent) {
+        Module javaBase = Object.class.getModule();
+        Set<Module> linking = new HashSet<>();
+        linking.add(agent);
+        Module management = ModuleLayer.boot().findModule("java.management").orElse(null);
+        if (management != null) {
+            linking.add(management);
         }
+        inst.redefineModule(javaBase, Set.of(), Map.of("sun.nio.ch", linking), Map.of("sun.nio.ch", Set.of(agent)),
+                Set.of(), Map.of());
     }
 
-    private static void failed(Throwable t) {
+    static void failed(Throwable t) {
         Throwable cause = t instanceof java.lang.reflect.InvocationTargetException ? t.getCause() : t;
         System.err.println("socket-leak-agent: could not start (" + cause + "); the application runs without it");
     }
-
-    /** Set to the agent's version in a JVM the agent runs in: how the command line and tests tell. */
-    public static final String AGENT_PROPERTY = "socketleak.agent.version";
 
     public static String version() {
         String v = AgentMain.class.getPackage().getImplementationVersion();

@@ -1,6 +1,7 @@
 package io.socketleak.agent;
 
 import io.socketleak.agent.config.Options;
+import io.socketleak.agent.jfr.FlightRecorderEvents;
 import io.socketleak.agent.report.AgentLog;
 import io.socketleak.agent.report.BudgetWatch;
 import io.socketleak.agent.report.Report;
@@ -10,9 +11,9 @@ import io.socketleak.agent.report.TextReport;
 import io.socketleak.agent.tcp.KernelTcpTable;
 import io.socketleak.agent.tracking.Exhaustion;
 import io.socketleak.agent.tracking.Tracker;
-import io.socketleak.bootstrap.SocketEvents;
-import java.lang.management.ManagementFactory;
-import java.lang.management.ThreadMXBean;
+import io.socketleak.bootstrap.SocketLeakEvents;
+import java.io.IOException;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
@@ -37,8 +38,7 @@ final class DetectorThread extends Thread {
     private static final long KERNEL_SCAN_COST_FACTOR = 250;
     /** But at least this often, so that a CLOSE_WAIT on the busiest host is still found within minutes. */
     private static final long KERNEL_SCAN_MAX_MILLIS = 300_000;
-    /** This thread's CPU clock, or null where the JVM does not keep one: see {@link #scanClockNanos}. */
-    private static final ThreadMXBean THREADS = threadCpuClock();
+    private static final Path THREAD_SCHEDSTAT = Path.of("/proc/thread-self/schedstat");
     /** One full report per burst of refused connects. */
     private static final long FAILURE_REPORT_MILLIS = 10_000;
 
@@ -70,6 +70,8 @@ final class DetectorThread extends Thread {
     private final AgentLog log;
     private final KernelTcpTable kernel = KernelTcpTable.available() ? new KernelTcpTable() : null;
     private volatile boolean stopped;
+    private boolean gaugeRegistered;
+    private final java.util.List<Runnable> atStart = new java.util.ArrayList<>();
     private long exhaustionsSeen;
     private long lastFailureReport = Long.MIN_VALUE / 2;
 
@@ -85,10 +87,22 @@ final class DetectorThread extends Thread {
         this.log = log;
     }
 
+    /** Work for this thread's first moment, kept off the application's start-up. Before {@link #start()}. */
+    void atStart(Runnable task) {
+        atStart.add(task);
+    }
+
     @Override
     public void run() {
-        SocketEvents.ignoreCurrentThread();
+        SocketLeakEvents.ignoreCurrentThread();
         alarm.waiter = this;
+        for (Runnable task : atStart) {
+            try {
+                task.run();
+            } catch (Throwable t) {
+                log.warn("internal error at start, tracking continues: " + t);
+            }
+        }
         long interval = options.interval().toMillis();
         long now = System.currentTimeMillis();
         long nextSummary = now + interval;
@@ -103,6 +117,10 @@ final class DetectorThread extends Thread {
             try {
                 boolean alarmed = alarm.takeRaised();
                 tracker.process();
+                if (!gaugeRegistered && FlightRecorderEvents.recorderStarted()) {
+                    gaugeRegistered = true;
+                    FlightRecorderEvents.registerGauge(tracker);
+                }
                 now = System.currentTimeMillis();
                 if (alarmed) {
                     reportExhaustion(now);
@@ -145,20 +163,18 @@ final class DetectorThread extends Thread {
 
     /**
      * What a read of the kernel's table is timed with: this thread's CPU time (user and system, the
-     * kernel printing the table included) where the JVM measures it. The wall clock is the fallback; on
-     * a busy machine it also counts the time spent waiting for a core, which would space reads out
-     * for no saving.
+     * kernel printing the table included), from the scheduler's statistics. The wall clock is the
+     * fallback; on a busy machine it also counts the time spent waiting for a core, which would space
+     * reads out for no saving. (Not the JVM's ThreadMXBean: loading the management classes for it
+     * costs more than all the reads of an ordinary host.)
      */
     private static long scanClockNanos() {
-        return THREADS != null ? THREADS.getCurrentThreadCpuTime() : System.nanoTime();
-    }
-
-    private static ThreadMXBean threadCpuClock() {
         try {
-            ThreadMXBean threads = ManagementFactory.getThreadMXBean();
-            return threads.isCurrentThreadCpuTimeSupported() && threads.isThreadCpuTimeEnabled() ? threads : null;
-        } catch (Throwable e) { // no java.management module, say
-            return null;
+            String stat = Files.readString(THREAD_SCHEDSTAT);
+            int end = stat.indexOf(' ');
+            return Long.parseLong(end < 0 ? stat.trim() : stat.substring(0, end));
+        } catch (IOException | RuntimeException e) {
+            return System.nanoTime();
         }
     }
 
@@ -183,9 +199,19 @@ final class DetectorThread extends Thread {
                 + "); report at the failure:\n" + TextReport.render(report));
     }
 
+    /** The shutdown hook that runs {@link #atExit()}. */
+    Thread exitHook() {
+        return new Thread(Installer.NAME + "-exit") {
+            @Override
+            public void run() {
+                atExit();
+            }
+        };
+    }
+
     /** Runs as a shutdown hook: the last summary, the report file, and {@code failOnLeak}. */
     void atExit() {
-        SocketEvents.ignoreCurrentThread();
+        SocketLeakEvents.ignoreCurrentThread();
         stopped = true;
         try {
             Report report;

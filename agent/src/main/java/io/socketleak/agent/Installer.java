@@ -6,7 +6,7 @@ import io.socketleak.agent.instrument.HookStatus;
 import io.socketleak.agent.instrument.Hooks;
 import io.socketleak.agent.instrument.Instrumenter;
 import io.socketleak.agent.instrument.TrackingSink;
-import io.socketleak.agent.jfr.FlightRecorderEvents;
+import io.socketleak.agent.jmx.Publisher;
 import io.socketleak.agent.jmx.SocketLeakDetector;
 import io.socketleak.agent.report.AgentLog;
 import io.socketleak.agent.report.BudgetWatch;
@@ -17,67 +17,82 @@ import io.socketleak.agent.tcp.SocketsBeforeAttach;
 import io.socketleak.agent.tcp.TcpSettings;
 import io.socketleak.agent.tracking.Tracker;
 import io.socketleak.agent.tracking.TrackerSettings;
-import io.socketleak.bootstrap.JdkSockets;
-import io.socketleak.bootstrap.SocketEvents;
+import io.socketleak.bootstrap.SocketLeakEvents;
+import io.socketleak.bootstrap.SocketLeakState;
 import java.lang.instrument.Instrumentation;
 import java.util.List;
-import java.util.Map;
-import java.util.Set;
+import java.util.function.Supplier;
 
-/** Wires the agent together once the bridge is on the boot class path. Called by {@link AgentMain}. */
+/**
+ * Wires the agent together, once the bridge is in {@code java.base}. Called by {@link Startup}
+ * before the application's {@code main}: only what tracking needs is done here; the agent's
+ * thread does the rest.
+ */
 public final class Installer {
     static final String NAME = "socket-leak-agent";
 
     private Installer() {
     }
 
-    public static void install(Options options, Instrumentation inst, boolean attached) {
-        // Byte Buddy then avoids sun.misc.Unsafe (JDK 24+ warns about it). The key is relocated with Byte Buddy.
-        System.setProperty("net.bytebuddy.safe", "true");
-        openJdkInternalsToBridge(inst);
+    static void install(Options options, Instrumentation inst, boolean attached) {
         AgentLog log = AgentLog.open(options.log());
         TcpSettings tcp = TcpSettings.read(options.portRange(), options.timeWait());
         DetectorThread.Alarm alarm = new DetectorThread.Alarm();
         Tracker tracker = new Tracker(new TrackerSettings(withOwnExclusions(options.exclude()), options.maxTracked(),
                 options.closeWaitAfter(), tcp.timeWaitSeconds()), new LeakWarnings(log), alarm);
-        // Sockets open before the hooks take (all of them after an attach; those of a JVM's first moments,
-        // as the hooks go in beside its start-up) are listed from the kernel's tables, without a stack.
-        List<SocketsBeforeAttach.Socket> openBeforeHooks = SocketsBeforeAttach.read();
-        TrackingSink sink = new TrackingSink(tracker);
-        SocketEvents.install(sink);
-        HookStatus hooks;
+        Publisher mxBean = new Publisher(options.jmx(), log);
+        TrackingSink sink = new TrackingSink(tracker, mxBean);
+        SocketLeakEvents.install(sink);
+        Instrumenter.Installation installation;
         try {
-            hooks = Instrumenter.install(inst);
+            installation = Instrumenter.install(inst);
         } catch (RuntimeException | LinkageError e) {
-            SocketEvents.install(null); // whatever hooks took, they report to no one: the agent is off
+            SocketLeakEvents.install(null); // whatever hooks took, they report to no one: the agent is off
             throw e;
         }
-        if (hooks.allInstalled(Hooks.LINGER_SET)) {
-            sink.madeBeforeHooks(SocketsBeforeAttach.tcpDescriptorsNow());
-        } else {
+        HookStatus hooks = installation.hooks();
+        if (!hooks.anyInstalled()) {
+            SocketLeakEvents.install(null);
+            log.warn("no hook could be installed, the agent is off: " + String.join("; ", hooks.missing()));
+            return;
+        }
+        // Sockets can exist from before only if a socket class was loaded before the hooks went in: after
+        // an attach, or when another agent opened some first. They are listed from the kernel's tables.
+        boolean socketsBefore = installation.loadedBefore(Hooks.SOCKET_IMPL)
+                || installation.loadedBefore(Hooks.CHANNEL);
+        if (!hooks.allInstalled(Hooks.LINGER_SET)) {
             sink.madeBeforeHooks(null); // SO_LINGER sets go unseen: every close reads it
+        } else {
+            sink.madeBeforeHooks(socketsBefore ? SocketsBeforeAttach.tcpDescriptorsNow() : new int[0]);
         }
         for (String missing : hooks.missing()) {
             log.warn("hook not installed, some sockets may go unseen: " + missing);
         }
-        String missingHandles = JdkSockets.missingHandles();
+        String missingHandles = SocketLeakState.missingHandles();
         if (!missingHandles.isEmpty()) {
             log.warn("cannot read " + missingHandles + " on this JDK: close kinds may be less precise");
         }
         if (Boolean.getBoolean("jdk.net.usePlainSocketImpl")) {
             log.warn("-Djdk.net.usePlainSocketImpl is set: java.net.Socket is not tracked, only SocketChannel");
         }
-        Reporter reporter = new Reporter(tracker, () -> health(hooks, tracker), tcp, options.portRange(),
+        Reporter reporter = new Reporter(tracker, new Health(hooks, tracker), tcp, options.portRange(),
                 options.timeWait());
-        reporter.socketsBeforeAttach(openBeforeHooks);
-        FlightRecorderEvents.registerGauge(tracker);
+        if (socketsBefore) {
+            reporter.socketsBeforeAttach(SocketsBeforeAttach.read(tracker.openPortPairs()));
+        }
+        mxBean.ready(new SocketLeakDetector(reporter, tracker, hooks, AgentMain.version()));
         DetectorThread detector = new DetectorThread(tracker, reporter,
                 new BudgetWatch(tracker, log, options.warnAt()), alarm, options, log);
-        detector.start();
-        Runtime.getRuntime().addShutdownHook(new Thread(detector::atExit, NAME + "-exit"));
-        if (options.jmx()) {
-            SocketLeakDetector.register(reporter, tracker, hooks, AgentMain.version(), log);
+        if (installation.loadedBefore(Hooks.MANAGEMENT)) {
+            detector.atStart(new Runnable() { // it may exist already, made before the hook
+                @Override
+                public void run() {
+                    mxBean.platformServerMayExist();
+                }
+            });
         }
+        detector.start();
+        Runtime.getRuntime().addShutdownHook(detector.exitHook());
         log.info((attached ? "attached" : "started") + ": tracking TCP sockets ("
                 + (hooks.allInstalled() ? "all " + hooks.describe().size() + " hooks installed" : "some hooks missing")
                 + "); summary every " + (options.interval().isZero() ? "never" : Durations.format(options.interval()))
@@ -94,22 +109,21 @@ public final class Installer {
         return List.copyOf(all);
     }
 
-    static Report.Health health(HookStatus hooks, Tracker tracker) {
-        Throwable first = SocketEvents.firstFailure();
-        return new Report.Health(List.copyOf(hooks.missing()), SocketEvents.failures(),
-                first == null ? null : first.toString(), tracker.stackWork());
-    }
+    /** The agent's own state, for the report. (A class, not a lambda: this is made before {@code main}.) */
+    private static final class Health implements Supplier<Report.Health> {
+        private final HookStatus hooks;
+        private final Tracker tracker;
 
-    /**
-     * Lets the bridge read socket internals ({@code sun.nio.ch}, {@code java.net}) and raw stacks
-     * ({@code java.lang}), and lets {@code java.base} call the bridge. Only the boot loader's unnamed
-     * module gains access: the application's own code sees no change.
-     */
-    private static void openJdkInternalsToBridge(Instrumentation inst) {
-        Module javaBase = Object.class.getModule();
-        Module bridge = SocketEvents.class.getModule();
-        inst.redefineModule(javaBase, Set.of(bridge), Map.of(),
-                Map.of("sun.nio.ch", Set.of(bridge), "java.net", Set.of(bridge), "java.lang", Set.of(bridge)),
-                Set.of(), Map.of());
+        Health(HookStatus hooks, Tracker tracker) {
+            this.hooks = hooks;
+            this.tracker = tracker;
+        }
+
+        @Override
+        public Report.Health get() {
+            Throwable first = SocketLeakEvents.firstFailure();
+            return new Report.Health(List.copyOf(hooks.missing()), SocketLeakEvents.failures(),
+                    first == null ? null : first.toString(), tracker.stackWork());
+        }
     }
 }

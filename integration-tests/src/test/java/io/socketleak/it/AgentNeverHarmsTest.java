@@ -25,8 +25,8 @@ class AgentNeverHarmsTest {
 
     @Test
     void failureInsideTheAgentNeverReachesTheApplication() throws Exception {
-        Class<?> events = Class.forName("io.socketleak.bootstrap.SocketEvents");
-        Class<?> sinkType = Class.forName("io.socketleak.bootstrap.SocketEvents$Sink");
+        Class<?> events = Class.forName("io.socketleak.bootstrap.SocketLeakEvents");
+        Class<?> sinkType = Class.forName("io.socketleak.bootstrap.SocketLeakEvents$Sink");
         Method install = events.getMethod("install", sinkType);
         Method failures = events.getMethod("failures");
         Object realSink = events.getMethod("currentSink").invoke(null);
@@ -68,7 +68,7 @@ class AgentNeverHarmsTest {
         "portRange=9000-100           | bad option 'portRange=9000-100': expected two port numbers like 32768-60999",
         "failOnLeak=maybe             | bad option 'failOnLeak=maybe': expected true or false",
         "colour=blue                  | unknown option 'colour=blue': valid keys are interval, report, failOnLeak, "
-                + "closeWaitAfter, warnAt, exclude, timeWait, portRange, jmx, log, maxTracked, startup",
+                + "closeWaitAfter, warnAt, exclude, timeWait, portRange, jmx, log, maxTracked",
     })
     void badAgentArgumentGivesOneLineAndTheApplicationRuns(String option, String message) throws Exception {
         ChildJvm.Result run = new ChildJvm().withAgent(option).run(Hello.class);

@@ -42,7 +42,7 @@ public final class CommandLine {
             "",
             "To start a JVM with the agent: java -javaagent:socket-leak-agent.jar[=key=value,...] ...",
             "Options: interval, report, failOnLeak, closeWaitAfter, warnAt, exclude, timeWait, portRange, jmx, log,",
-            "maxTracked, startup (see the README).",
+            "maxTracked (see the README).",
             "Exit status: 0 success, 1 failure, 2 usage error.");
 
     private final PrintStream out;

@@ -6,7 +6,6 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
-import java.util.function.Function;
 
 /**
  * The agent's settings, read once at start.
@@ -27,8 +26,7 @@ public record Options(
         PortRange portRange,
         boolean jmx,
         String log,
-        int maxTracked,
-        boolean blockingStartup) {
+        int maxTracked) {
 
     /** Every key, in the order the help text lists them, with the form a value must have. */
     public enum Key {
@@ -42,8 +40,7 @@ public record Options(
         PORT_RANGE("portRange", "two port numbers like 32768-60999"),
         JMX("jmx", "true or false"),
         LOG("log", "stderr or a file path"),
-        MAX_TRACKED("maxTracked", "a whole number of sockets like 100000"),
-        STARTUP("startup", "background or blocking");
+        MAX_TRACKED("maxTracked", "a whole number of sockets like 100000");
 
         final String name;
         final String expected;
@@ -61,8 +58,17 @@ public record Options(
             return "socketleak." + name;
         }
 
+        /** {@code closeWaitAfter} becomes {@code SOCKETLEAK_CLOSE_WAIT_AFTER}. */
         String environmentName() {
-            return "SOCKETLEAK_" + name.replaceAll("([a-z])([A-Z])", "$1_$2").toUpperCase(Locale.ROOT);
+            StringBuilder env = new StringBuilder("SOCKETLEAK_");
+            for (int i = 0; i < name.length(); i++) {
+                char c = name.charAt(i);
+                if (Character.isUpperCase(c)) {
+                    env.append('_');
+                }
+                env.append(Character.toUpperCase(c));
+            }
+            return env.toString();
         }
 
         static Key named(String name) {
@@ -110,7 +116,12 @@ public record Options(
                     throw new BadOptionException("bad option '" + oneLine(entry) + "': expected " + name + "="
                             + key.expected);
                 }
-                given.computeIfAbsent(key, k -> new ArrayList<>()).add(entry.substring(eq + 1).strip());
+                List<String> values = given.get(key);
+                if (values == null) {
+                    values = new ArrayList<>();
+                    given.put(key, values);
+                }
+                values.add(entry.substring(eq + 1).strip());
             }
         }
         for (Key key : Key.values()) {
@@ -134,19 +145,17 @@ public record Options(
             }
         }
         Reader r = new Reader(given);
-        Duration interval = r.one(Key.INTERVAL, "60s", Durations::parse);
-        String report = r.one(Key.REPORT, null, Reader::nonEmpty);
-        boolean failOnLeak = r.one(Key.FAIL_ON_LEAK, "false", Reader::bool);
-        Duration closeWaitAfter = r.one(Key.CLOSE_WAIT_AFTER, "30s", Durations::parse);
-        double warnAt = r.one(Key.WARN_AT, "0.8", Reader::fraction);
+        Duration interval = r.duration(Key.INTERVAL, "60s");
+        String report = r.text(Key.REPORT, null);
+        boolean failOnLeak = r.bool(Key.FAIL_ON_LEAK, "false");
+        Duration closeWaitAfter = r.duration(Key.CLOSE_WAIT_AFTER, "30s");
+        double warnAt = r.fraction(Key.WARN_AT, "0.8");
         List<String> exclude = List.copyOf(r.all(Key.EXCLUDE));
-        Duration timeWait = r.one(Key.TIME_WAIT, null, Durations::parse);
-        PortRange portRange = r.one(Key.PORT_RANGE, null, PortRange::parse);
-        boolean jmx = r.one(Key.JMX, "true", Reader::bool);
-        String log = r.one(Key.LOG, "stderr", Reader::nonEmpty);
-        int maxTracked = r.one(Key.MAX_TRACKED, "100000", Reader::positiveInt);
-        // A CI run that fails on leaks wants every socket from the first instruction on.
-        String startup = r.one(Key.STARTUP, failOnLeak ? "blocking" : "background", Reader::startup);
+        Duration timeWait = r.duration(Key.TIME_WAIT, null);
+        PortRange portRange = r.portRange(Key.PORT_RANGE, null);
+        boolean jmx = r.bool(Key.JMX, "true");
+        String log = r.text(Key.LOG, "stderr");
+        int maxTracked = r.positiveInt(Key.MAX_TRACKED, "100000");
         for (String prefix : exclude) {
             if (prefix.isEmpty()) {
                 throw new BadOptionException("bad option 'exclude=': expected " + Key.EXCLUDE.expected);
@@ -157,7 +166,7 @@ public record Options(
                     + "': expected " + Key.TIME_WAIT.expected);
         }
         return new Options(interval, report, failOnLeak, closeWaitAfter, warnAt, exclude, timeWait, portRange,
-                jmx, log, maxTracked, startup.equals("blocking"));
+                jmx, log, maxTracked);
     }
 
     /** A value as it can stand in a one-line message: control characters shown as escapes. */
@@ -182,67 +191,96 @@ public record Options(
         return names.toString();
     }
 
-    /** Turns each given value into its type, or fails naming the key, the value and the expected form. */
-    private record Reader(Map<Key, List<String>> given) {
+    /**
+     * Turns each given value into its type, or fails naming the key, the value and the expected form.
+     * (No functional interfaces: the options are read before {@code main}, where each lambda would
+     * cost its share of the JVM's start-up.)
+     */
+    private static final class Reader {
+        private final Map<Key, List<String>> given;
 
-        <T> T one(Key key, String fallback, Function<String, T> convert) throws BadOptionException {
+        Reader(Map<Key, List<String>> given) {
+            this.given = given;
+        }
+
+        /** The one value given for the key, or the fallback. */
+        private String raw(Key key, String fallback) throws BadOptionException {
             List<String> values = given.get(key);
             if (values != null && values.size() > 1 && key != Key.EXCLUDE) {
                 throw new BadOptionException("option '" + key.name + "' given " + values.size()
                         + " times: it takes one value, " + key.expected);
             }
-            String value = values == null ? fallback : values.get(0);
-            if (value == null) {
-                return null;
-            }
-            try {
-                return convert.apply(value);
-            } catch (IllegalArgumentException e) {
-                throw new BadOptionException("bad option '" + key.name + "=" + oneLine(value) + "': expected "
-                        + key.expected);
-            }
+            return values == null ? fallback : values.get(0);
+        }
+
+        private static BadOptionException bad(Key key, String value) {
+            return new BadOptionException("bad option '" + key.name + "=" + oneLine(value) + "': expected "
+                    + key.expected);
         }
 
         List<String> all(Key key) {
             return given.getOrDefault(key, List.of());
         }
 
-        static String nonEmpty(String value) {
-            if (value.isEmpty()) {
-                throw new IllegalArgumentException();
+        Duration duration(Key key, String fallback) throws BadOptionException {
+            String value = raw(key, fallback);
+            try {
+                return value == null ? null : Durations.parse(value);
+            } catch (IllegalArgumentException e) {
+                throw bad(key, value);
+            }
+        }
+
+        PortRange portRange(Key key, String fallback) throws BadOptionException {
+            String value = raw(key, fallback);
+            try {
+                return value == null ? null : PortRange.parse(value);
+            } catch (IllegalArgumentException e) {
+                throw bad(key, value);
+            }
+        }
+
+        String text(Key key, String fallback) throws BadOptionException {
+            String value = raw(key, fallback);
+            if (value != null && value.isEmpty()) {
+                throw bad(key, value);
             }
             return value;
         }
 
-        static boolean bool(String value) {
+        boolean bool(Key key, String fallback) throws BadOptionException {
+            String value = raw(key, fallback);
             return switch (value.toLowerCase(Locale.ROOT)) {
                 case "true", "yes", "on" -> true;
                 case "false", "no", "off" -> false;
-                default -> throw new IllegalArgumentException();
+                default -> throw bad(key, value);
             };
         }
 
-        static double fraction(String value) {
-            double d = Double.parseDouble(value); // NumberFormatException is an IllegalArgumentException
-            if (!(d > 0 && d <= 1)) {
-                throw new IllegalArgumentException();
+        double fraction(Key key, String fallback) throws BadOptionException {
+            String value = raw(key, fallback);
+            try {
+                double d = Double.parseDouble(value);
+                if (d > 0 && d <= 1) {
+                    return d;
+                }
+            } catch (NumberFormatException e) {
+                // said below
             }
-            return d;
+            throw bad(key, value);
         }
 
-        static String startup(String value) {
-            if (!value.equals("background") && !value.equals("blocking")) {
-                throw new IllegalArgumentException();
+        int positiveInt(Key key, String fallback) throws BadOptionException {
+            String value = raw(key, fallback);
+            try {
+                int n = Integer.parseInt(value.replace("_", ""));
+                if (n > 0) {
+                    return n;
+                }
+            } catch (NumberFormatException e) {
+                // said below
             }
-            return value;
-        }
-
-        static int positiveInt(String value) {
-            int n = Integer.parseInt(value.replace("_", ""));
-            if (n <= 0) {
-                throw new IllegalArgumentException();
-            }
-            return n;
+            throw bad(key, value);
         }
     }
 }

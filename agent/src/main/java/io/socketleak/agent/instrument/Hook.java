@@ -1,20 +1,41 @@
 package io.socketleak.agent.instrument;
 
-import net.bytebuddy.description.method.MethodDescription;
-import net.bytebuddy.matcher.ElementMatcher;
+import org.objectweb.asm.Type;
 
 /**
  * One place in the JDK the agent instruments.
  *
- * @param event  what the hook reports, in the user's words
- * @param type   the JDK class
- * @param method which of its methods (or constructors)
- * @param advice the advice inlined there
+ * @param event      what the hook reports, in the user's words
+ * @param type       the JDK class, e.g. {@code sun.nio.ch.NioSocketImpl}
+ * @param method     the method's name ({@code <init>} for a constructor)
+ * @param parameters the parameter part of its descriptor, e.g. {@code (Ljava/net/SocketAddress;I)};
+ *                   null for every overload of that name
+ * @param advice     what is inlined there
  */
-public record Hook(String event, String type, String signature, ElementMatcher<? super MethodDescription> method,
-                   Class<?> advice) {
+public record Hook(String event, String type, String method, String parameters, Advice advice) {
+
+    /** Whether this hook is for a method of {@link #type} with this name and descriptor. */
+    boolean matches(String name, String descriptor) {
+        return method.equals(name) && (parameters == null || descriptor.startsWith(parameters));
+    }
+
+    String internalType() {
+        return type.replace('.', '/');
+    }
 
     public String describe() {
-        return event + ": " + type + "." + signature;
+        return event + ": " + type + "." + method + "(" + readableParameters() + ")";
+    }
+
+    private String readableParameters() {
+        if (parameters == null) {
+            return "...";
+        }
+        StringBuilder text = new StringBuilder();
+        for (Type parameter : Type.getArgumentTypes(parameters + "V")) {
+            String name = parameter.getClassName();
+            text.append(text.length() == 0 ? "" : ", ").append(name.substring(name.lastIndexOf('.') + 1));
+        }
+        return text.toString();
     }
 }

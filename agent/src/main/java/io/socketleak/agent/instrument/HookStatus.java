@@ -3,12 +3,17 @@ package io.socketleak.agent.instrument;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
-import java.util.concurrent.ConcurrentHashMap;
+import java.util.Collections;
+import java.util.IdentityHashMap;
 
-/** Whether each hook of {@link Hooks#ALL} found its method on the running JDK, and why not. */
+/**
+ * Whether each hook of {@link Hooks#ALL} found its method on the running JDK, and why not. Hooks are
+ * told apart by identity: a record's generated {@code hashCode} would link through invokedynamic,
+ * which costs the start-up more than all of this.
+ */
 public final class HookStatus {
-    private final Map<Hook, String> problems = new ConcurrentHashMap<>();
-    private final Map<Hook, Boolean> installed = new ConcurrentHashMap<>();
+    private final Map<Hook, String> problems = Collections.synchronizedMap(new IdentityHashMap<>());
+    private final Map<Hook, Boolean> installed = Collections.synchronizedMap(new IdentityHashMap<>());
 
     void installed(Hook hook) {
         installed.put(hook, Boolean.TRUE);
@@ -18,6 +23,22 @@ public final class HookStatus {
     void failed(Hook hook, String problem) {
         installed.remove(hook);
         problems.put(hook, problem);
+    }
+
+    boolean isInstalled(Hook hook) {
+        return installed.containsKey(hook);
+    }
+
+    /** Every hook of these types failed for this reason (the class is missing, or could not be rewritten). */
+    void failed(List<Hook> hooks, String problem) {
+        for (Hook hook : hooks) {
+            failed(hook, problem);
+        }
+    }
+
+    /** Whether any hook took: without one the agent has nothing to track. */
+    public boolean anyInstalled() {
+        return !installed.isEmpty();
     }
 
     public boolean allInstalled() {

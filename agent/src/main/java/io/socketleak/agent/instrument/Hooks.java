@@ -1,21 +1,5 @@
 package io.socketleak.agent.instrument;
 
-import static net.bytebuddy.matcher.ElementMatchers.isConstructor;
-import static net.bytebuddy.matcher.ElementMatchers.isMethod;
-import static net.bytebuddy.matcher.ElementMatchers.isStatic;
-import static net.bytebuddy.matcher.ElementMatchers.named;
-import static net.bytebuddy.matcher.ElementMatchers.returns;
-import static net.bytebuddy.matcher.ElementMatchers.takesArgument;
-import static net.bytebuddy.matcher.ElementMatchers.takesArguments;
-
-import java.io.FileDescriptor;
-import java.net.InetAddress;
-import java.net.ProtocolFamily;
-import java.net.SocketAddress;
-import java.net.SocketOption;
-import java.net.SocketImpl;
-import java.nio.ByteBuffer;
-import java.nio.channels.spi.SelectorProvider;
 import java.util.List;
 
 /**
@@ -23,109 +7,65 @@ import java.util.List;
  * records whether each one found its method on the running JDK.
  */
 public final class Hooks {
-    static final String SOCKET_IMPL = "sun.nio.ch.NioSocketImpl";
-    static final String CHANNEL = "sun.nio.ch.SocketChannelImpl";
-    static final String SERVER_CHANNEL = "sun.nio.ch.ServerSocketChannelImpl";
-    static final String NET = "sun.nio.ch.Net";
+    public static final String SOCKET_IMPL = "sun.nio.ch.NioSocketImpl";
+    public static final String CHANNEL = "sun.nio.ch.SocketChannelImpl";
+    public static final String SERVER_CHANNEL = "sun.nio.ch.ServerSocketChannelImpl";
+    public static final String NET = "sun.nio.ch.Net";
+    public static final String MANAGEMENT = "java.lang.management.ManagementFactory";
     /** The event of the hooks that see SO_LINGER being set. */
     public static final String LINGER_SET = "SO_LINGER set";
 
+    private static final String SOCKET_ADDRESS = "Ljava/net/SocketAddress;";
+
     public static final List<Hook> ALL = List.of(
             // java.net.Socket (plain and SSL): every Socket, client or accepted, sits on a NioSocketImpl.
-            new Hook("connected", SOCKET_IMPL, "connect(SocketAddress, int)",
-                    isMethod().and(named("connect")).and(takesArguments(SocketAddress.class, int.class)),
-                    Advices.Connected.class),
-            new Hook("accepted", SOCKET_IMPL, "accept(SocketImpl)",
-                    isMethod().and(named("accept")).and(takesArguments(SocketImpl.class)),
-                    Advices.AcceptedIntoArgument.class),
-            new Hook("bind failed", SOCKET_IMPL, "bind(InetAddress, int)",
-                    isMethod().and(named("bind")).and(takesArguments(InetAddress.class, int.class)),
-                    Advices.Failure.class),
-            new Hook("listening", SOCKET_IMPL, "listen(int)",
-                    isMethod().and(named("listen")).and(takesArguments(int.class)),
-                    Advices.Listening.class),
-            new Hook("output shut down", SOCKET_IMPL, "shutdownOutput()",
-                    isMethod().and(named("shutdownOutput")).and(takesArguments(0)),
-                    Advices.OutputShutdown.class),
-            new Hook("input shutting down", SOCKET_IMPL, "shutdownInput()",
-                    isMethod().and(named("shutdownInput")).and(takesArguments(0)),
-                    Advices.InputShuttingDown.class),
-            new Hook("end of stream", SOCKET_IMPL, "read(byte[], int, int)",
-                    isMethod().and(named("read")).and(takesArguments(byte[].class, int.class, int.class))
-                            .and(returns(int.class)),
-                    Advices.ReadInt.class),
-            new Hook("closing", SOCKET_IMPL, "close()",
-                    isMethod().and(named("close")).and(takesArguments(0)),
-                    Advices.Closing.class),
+            new Hook("connected", SOCKET_IMPL, "connect", "(" + SOCKET_ADDRESS + "I)", Advice.CONNECTED),
+            new Hook("accepted", SOCKET_IMPL, "accept", "(Ljava/net/SocketImpl;)", Advice.ACCEPTED_INTO_ARGUMENT),
+            new Hook("bind failed", SOCKET_IMPL, "bind", "(Ljava/net/InetAddress;I)", Advice.FAILURE),
+            new Hook("listening", SOCKET_IMPL, "listen", "(I)", Advice.LISTENING),
+            new Hook("output shut down", SOCKET_IMPL, "shutdownOutput", "()", Advice.OUTPUT_SHUT_DOWN),
+            new Hook("input shutting down", SOCKET_IMPL, "shutdownInput", "()", Advice.INPUT_SHUTTING_DOWN),
+            new Hook("end of stream", SOCKET_IMPL, "read", "([BII)", Advice.READ),
+            new Hook("closing", SOCKET_IMPL, "close", "()", Advice.CLOSING),
 
             // SocketChannel, and the Socket adaptor that SocketChannel.socket() returns.
-            new Hook("connected", CHANNEL, "connect(SocketAddress)",
-                    isMethod().and(named("connect")).and(takesArguments(SocketAddress.class)),
-                    Advices.ConnectedIfTrue.class),
-            new Hook("connected", CHANNEL, "finishConnect()",
-                    isMethod().and(named("finishConnect")).and(takesArguments(0)),
-                    Advices.ConnectedIfTrue.class),
-            new Hook("connected", CHANNEL, "blockingConnect(SocketAddress, long)",
-                    isMethod().and(named("blockingConnect")).and(takesArguments(SocketAddress.class, long.class)),
-                    Advices.Connected.class),
-            new Hook("accepted", CHANNEL, "<init>(SelectorProvider, ProtocolFamily, FileDescriptor, SocketAddress)",
-                    isConstructor().and(takesArguments(4)).and(takesArgument(0, SelectorProvider.class))
-                            .and(takesArgument(1, ProtocolFamily.class)).and(takesArgument(2, FileDescriptor.class))
-                            .and(takesArgument(3, SocketAddress.class)),
-                    Advices.AcceptedChannel.class),
-            new Hook("bind failed", CHANNEL, "bind(SocketAddress)",
-                    isMethod().and(named("bind")).and(takesArguments(SocketAddress.class)),
-                    Advices.Failure.class),
-            new Hook("output shut down", CHANNEL, "shutdownOutput()",
-                    isMethod().and(named("shutdownOutput")).and(takesArguments(0)),
-                    Advices.OutputShutdown.class),
-            new Hook("input shutting down", CHANNEL, "shutdownInput()",
-                    isMethod().and(named("shutdownInput")).and(takesArguments(0)),
-                    Advices.InputShuttingDown.class),
-            new Hook("end of stream", CHANNEL, "read(ByteBuffer)",
-                    isMethod().and(named("read")).and(takesArguments(ByteBuffer.class)),
-                    Advices.ReadInt.class),
-            new Hook("end of stream", CHANNEL, "read(ByteBuffer[], int, int)",
-                    isMethod().and(named("read")).and(takesArguments(ByteBuffer[].class, int.class, int.class)),
-                    Advices.ReadLong.class),
-            new Hook("end of stream", CHANNEL, "blockingRead(byte[], int, int, long)",
-                    isMethod().and(named("blockingRead"))
-                            .and(takesArguments(byte[].class, int.class, int.class, long.class)),
-                    Advices.ReadInt.class),
+            new Hook("connected", CHANNEL, "connect", "(" + SOCKET_ADDRESS + ")", Advice.CONNECTED_IF_TRUE),
+            new Hook("connected", CHANNEL, "finishConnect", "()", Advice.CONNECTED_IF_TRUE),
+            new Hook("connected", CHANNEL, "blockingConnect", "(" + SOCKET_ADDRESS + "J)", Advice.CONNECTED),
+            new Hook("accepted", CHANNEL, "<init>", "(Ljava/nio/channels/spi/SelectorProvider;"
+                    + "Ljava/net/ProtocolFamily;Ljava/io/FileDescriptor;" + SOCKET_ADDRESS + ")",
+                    Advice.ACCEPTED_CHANNEL),
+            new Hook("bind failed", CHANNEL, "bind", "(" + SOCKET_ADDRESS + ")", Advice.FAILURE),
+            new Hook("output shut down", CHANNEL, "shutdownOutput", "()", Advice.OUTPUT_SHUT_DOWN),
+            new Hook("input shutting down", CHANNEL, "shutdownInput", "()", Advice.INPUT_SHUTTING_DOWN),
+            new Hook("end of stream", CHANNEL, "read", "(Ljava/nio/ByteBuffer;)", Advice.READ),
+            new Hook("end of stream", CHANNEL, "read", "([Ljava/nio/ByteBuffer;II)", Advice.READ),
+            new Hook("end of stream", CHANNEL, "blockingRead", "([BIIJ)", Advice.READ),
             // Reached by close(), by the adaptor and streams, and by an interrupt (which skips close() on 17).
-            new Hook("closing", CHANNEL, "implCloseSelectableChannel()",
-                    isMethod().and(named("implCloseSelectableChannel")).and(takesArguments(0)),
-                    Advices.Closing.class),
+            new Hook("closing", CHANNEL, "implCloseSelectableChannel", "()", Advice.CLOSING),
 
             // Every socket's descriptor is made here: where "Too many open files" shows first.
-            new Hook("socket creation failed", NET, "socket(...), serverSocket(...)",
-                    isStatic().and(named("socket").or(named("serverSocket"))).and(returns(FileDescriptor.class)),
-                    Advices.CreationFailure.class),
+            new Hook("socket creation failed", NET, "socket", null, Advice.CREATION_FAILURE),
+            new Hook("socket creation failed", NET, "serverSocket", null, Advice.CREATION_FAILURE),
 
             // Every SO_LINGER set passes here (Socket, SocketChannel, their server sockets): until one does,
             // a close can leave SO_LINGER unread.
-            new Hook(LINGER_SET, NET, "setSocketOption(FileDescriptor, SocketOption, Object)",
-                    isStatic().and(named("setSocketOption"))
-                            .and(takesArguments(FileDescriptor.class, SocketOption.class, Object.class)),
-                    Advices.OptionSet.class),
-            new Hook(LINGER_SET, NET, "setSocketOption(FileDescriptor, ProtocolFamily, SocketOption, Object)",
-                    isStatic().and(named("setSocketOption")).and(takesArguments(FileDescriptor.class,
-                            ProtocolFamily.class, SocketOption.class, Object.class)),
-                    Advices.OptionSetWithFamily.class),
+            new Hook(LINGER_SET, NET, "setSocketOption",
+                    "(Ljava/io/FileDescriptor;Ljava/net/SocketOption;Ljava/lang/Object;)", Advice.OPTION_SET),
+            new Hook(LINGER_SET, NET, "setSocketOption",
+                    "(Ljava/io/FileDescriptor;Ljava/net/ProtocolFamily;Ljava/net/SocketOption;Ljava/lang/Object;)",
+                    Advice.OPTION_SET_WITH_FAMILY),
 
             // ServerSocketChannel: listening sockets are counted, never leaks.
-            new Hook("listening", SERVER_CHANNEL, "bind(SocketAddress, int)",
-                    isMethod().and(named("bind")).and(takesArguments(SocketAddress.class, int.class)),
-                    Advices.Listening.class),
-            new Hook("accept failed", SERVER_CHANNEL, "accept()",
-                    isMethod().and(named("accept")).and(takesArguments(0)),
-                    Advices.Failure.class),
-            new Hook("accept failed", SERVER_CHANNEL, "blockingAccept(long)",
-                    isMethod().and(named("blockingAccept")).and(takesArguments(long.class)),
-                    Advices.Failure.class),
-            new Hook("closing", SERVER_CHANNEL, "implCloseSelectableChannel()",
-                    isMethod().and(named("implCloseSelectableChannel")).and(takesArguments(0)),
-                    Advices.Closing.class));
+            new Hook("listening", SERVER_CHANNEL, "bind", "(" + SOCKET_ADDRESS + "I)", Advice.LISTENING),
+            new Hook("accept failed", SERVER_CHANNEL, "accept", "()", Advice.FAILURE),
+            new Hook("accept failed", SERVER_CHANNEL, "blockingAccept", "(J)", Advice.FAILURE),
+            new Hook("closing", SERVER_CHANNEL, "implCloseSelectableChannel", "()", Advice.CLOSING),
+
+            // The agent's MXBean joins the platform MBean server when somebody creates it (a JMX client,
+            // jcmd, the command line's report): creating it for nobody would cost a third of a second.
+            new Hook("management server created", MANAGEMENT, "getPlatformMBeanServer", "()",
+                    Advice.MANAGEMENT_SERVER));
 
     private Hooks() {
     }

@@ -1,100 +1,93 @@
 package io.socketleak.agent.instrument;
 
+import java.lang.instrument.ClassFileTransformer;
 import java.lang.instrument.Instrumentation;
+import java.security.ProtectionDomain;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import net.bytebuddy.ByteBuddy;
-import net.bytebuddy.agent.builder.AgentBuilder;
-import net.bytebuddy.dynamic.scaffold.TypeValidation;
-import net.bytebuddy.asm.Advice;
-import net.bytebuddy.description.method.MethodDescription;
-import net.bytebuddy.description.type.TypeDescription;
-import net.bytebuddy.dynamic.DynamicType;
-import net.bytebuddy.matcher.ElementMatchers;
-import net.bytebuddy.utility.JavaModule;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
 
 /**
- * Installs {@link Hooks#ALL} with Byte Buddy: inlined advice only and no new members, so it works
- * by retransformation on classes that are already loaded (always the case after a dynamic attach).
+ * Installs {@link Hooks#ALL}: a class file transformer that rewrites the few JDK classes of the
+ * table and returns at once for every other class, without a lock and without loading anything.
+ *
+ * <p>The targets are then loaded right away (not initialised), so that the hooks are in before the
+ * application's {@code main} runs, and no class is ever rewritten on an application thread. Targets
+ * already loaded (always so after a dynamic attach) are retransformed through the same transformer.
  */
-public final class Instrumenter {
-    private Instrumenter() {
+public final class Instrumenter implements ClassFileTransformer {
+    /** Hooks by the internal name of their class. */
+    private final Map<String, List<Hook>> byType = new LinkedHashMap<>();
+    private final HookStatus status = new HookStatus();
+    private final Set<String> rewritten = ConcurrentHashMap.newKeySet();
+
+    /** What the installation found. */
+    public record Installation(HookStatus hooks, Set<String> loadedBefore) {
+        /** Whether this class of the table was loaded before the agent: what it did then went unseen. */
+        public boolean loadedBefore(String type) {
+            return loadedBefore.contains(type);
+        }
     }
 
-    public static HookStatus install(Instrumentation inst) {
-        HookStatus status = new HookStatus();
-        Map<String, List<Hook>> byType = new LinkedHashMap<>();
-        for (Hook hook : Hooks.ALL) {
-            byType.computeIfAbsent(hook.type(), t -> new ArrayList<>()).add(hook);
-        }
-        // Load the targets first (without initialising them) so that they are all retransformed now,
-        // and a hook missing on this JDK is known at start-up, not at the first socket.
-        List<Class<?>> targets = new ArrayList<>();
-        for (String type : byType.keySet()) {
-            try {
-                targets.add(Class.forName(type, false, null));
-            } catch (ClassNotFoundException e) {
-                for (Hook hook : byType.get(type)) {
-                    status.failed(hook, "no class " + type + " in this JDK");
-                }
-            }
-        }
-        AgentBuilder builder = new AgentBuilder.Default(new ByteBuddy().with(TypeValidation.DISABLED))
-                .disableClassFormatChanges()
-                .with(AgentBuilder.RedefinitionStrategy.RETRANSFORMATION)
-                // Only the targets: not a walk over every class loaded so far.
-                .with(new AgentBuilder.RedefinitionStrategy.DiscoveryStrategy.Explicit(targets.toArray(new Class<?>[0])))
-                .with(AgentBuilder.InitializationStrategy.NoOp.INSTANCE)
-                .with(AgentBuilder.TypeStrategy.Default.REDEFINE)
-                .with(new FailureListener(byType, status))
-                // The default ignores the boot class path, which is exactly where the targets are.
-                .ignore(ElementMatchers.none());
-        for (Map.Entry<String, List<Hook>> entry : byType.entrySet()) {
-            List<Hook> hooks = entry.getValue();
-            builder = builder.type(ElementMatchers.named(entry.getKey()))
-                    .transform((b, type, loader, module, domain) -> apply(b, type, hooks, status));
-        }
-        builder.installOn(inst);
-        return status;
-    }
-
-    private static DynamicType.Builder<?> apply(DynamicType.Builder<?> builder, TypeDescription type,
-                                                List<Hook> hooks, HookStatus status) {
+    private Instrumenter(List<Hook> hooks) {
         for (Hook hook : hooks) {
-            int matches = 0;
-            for (MethodDescription method : type.getDeclaredMethods()) {
-                if (hook.method().matches(method)) {
-                    matches++;
-                }
+            List<Hook> ofType = byType.get(hook.internalType());
+            if (ofType == null) {
+                ofType = new ArrayList<>();
+                byType.put(hook.internalType(), ofType);
             }
-            if (matches == 0) {
-                status.failed(hook, "no such method in this JDK");
-                continue;
-            }
-            builder = builder.visit(Advice.to(hook.advice()).on(hook.method()));
-            status.installed(hook);
+            ofType.add(hook);
         }
-        return builder;
     }
 
-    /** A transformation that failed leaves its hooks marked missing, with Byte Buddy's reason. */
-    private static final class FailureListener extends AgentBuilder.Listener.Adapter {
-        private final Map<String, List<Hook>> byType;
-        private final HookStatus status;
-
-        FailureListener(Map<String, List<Hook>> byType, HookStatus status) {
-            this.byType = byType;
-            this.status = status;
-        }
-
-        @Override
-        public void onError(String typeName, ClassLoader classLoader, JavaModule module, boolean loaded,
-                            Throwable throwable) {
-            for (Hook hook : byType.getOrDefault(typeName, List.of())) {
-                status.failed(hook, throwable.toString());
+    public static Installation install(Instrumentation inst) {
+        Instrumenter transformer = new Instrumenter(Hooks.ALL);
+        inst.addTransformer(transformer, true);
+        Set<String> loadedBefore = new java.util.TreeSet<>();
+        List<Class<?>> toRetransform = new ArrayList<>();
+        for (Map.Entry<String, List<Hook>> entry : transformer.byType.entrySet()) {
+            String type = entry.getKey().replace('/', '.');
+            try {
+                Class<?> target = Class.forName(type, false, null); // a first load runs the transformer
+                if (!transformer.rewritten.contains(entry.getKey())) {
+                    loadedBefore.add(type);
+                    toRetransform.add(target);
+                }
+            } catch (ClassNotFoundException | LinkageError e) {
+                transformer.status.failed(entry.getValue(), "no class " + type + " in this JDK");
             }
+        }
+        for (Class<?> target : toRetransform) {
+            try {
+                inst.retransformClasses(target);
+            } catch (Exception | LinkageError e) {
+                transformer.status.failed(transformer.byType.get(target.getName().replace('.', '/')),
+                        "cannot retransform: " + e);
+            }
+        }
+        return new Installation(transformer.status, Set.copyOf(loadedBefore));
+    }
+
+    @Override
+    public byte[] transform(ClassLoader loader, String className, Class<?> classBeingRedefined,
+                            ProtectionDomain protectionDomain, byte[] classfileBuffer) {
+        if (loader != null || className == null) {
+            return null; // every target belongs to the JDK's boot loader
+        }
+        List<Hook> hooks = byType.get(className);
+        if (hooks == null) {
+            return null;
+        }
+        try {
+            byte[] hooked = HookedClass.rewrite(classfileBuffer, hooks, status);
+            rewritten.add(className);
+            return hooked;
+        } catch (Throwable e) { // a class file this ASM cannot read (a newer JDK), say: the class stays as it is
+            status.failed(hooks, "cannot rewrite " + className + ": " + e);
+            return null;
         }
     }
 }

@@ -3,12 +3,13 @@ package io.socketleak.agent.instrument;
 import io.socketleak.agent.tracking.CloseClassifier;
 import io.socketleak.agent.tracking.Exhaustion;
 import io.socketleak.agent.tracking.Tracker;
-import io.socketleak.bootstrap.JdkSockets;
-import io.socketleak.bootstrap.SocketEvents;
+import io.socketleak.bootstrap.SocketLeakState;
+import io.socketleak.bootstrap.SocketLeakEvents;
 import java.util.Arrays;
+import java.util.function.Consumer;
 
-/** Turns raw JDK socket events into tracking calls, reading the socket's state through {@link JdkSockets}. */
-public final class TrackingSink implements SocketEvents.Sink {
+/** Turns raw JDK socket events into tracking calls, reading the socket's state through {@link SocketLeakState}. */
+public final class TrackingSink implements SocketLeakEvents.Sink {
     private final Tracker tracker;
     /**
      * Descriptors of sockets made before the hooks and not closed since, sorted: SO_LINGER may have
@@ -16,9 +17,12 @@ public final class TrackingSink implements SocketEvents.Sink {
      * until they are listed: until then every close reads SO_LINGER.
      */
     private volatile int[] madeBeforeHooks;
+    /** What becomes of the platform MBean server once somebody creates it. */
+    private final Consumer<Object> managementServer;
 
-    public TrackingSink(Tracker tracker) {
+    public TrackingSink(Tracker tracker, Consumer<Object> managementServer) {
         this.tracker = tracker;
+        this.managementServer = managementServer;
     }
 
     /**
@@ -27,22 +31,22 @@ public final class TrackingSink implements SocketEvents.Sink {
      */
     public void madeBeforeHooks(int[] descriptors) {
         if (descriptors == null) {
-            SocketEvents.lingerSet();
+            SocketLeakEvents.lingerSet();
         }
         madeBeforeHooks = descriptors == null ? new int[0] : descriptors;
     }
 
     @Override
     public void connected(Object socket) {
-        if (JdkSockets.isConnectedTcp(socket)) {
-            tracker.opened(socket, JdkSockets.remote(socket), JdkSockets.localPort(socket), false);
+        if (SocketLeakState.isConnectedTcp(socket)) {
+            tracker.opened(socket, SocketLeakState.remote(socket), SocketLeakState.localPort(socket), false);
         }
     }
 
     @Override
     public void accepted(Object socket) {
-        if (JdkSockets.isConnectedTcp(socket)) {
-            tracker.opened(socket, JdkSockets.remote(socket), JdkSockets.localPort(socket), true);
+        if (SocketLeakState.isConnectedTcp(socket)) {
+            tracker.opened(socket, SocketLeakState.remote(socket), SocketLeakState.localPort(socket), true);
         }
     }
 
@@ -62,25 +66,25 @@ public final class TrackingSink implements SocketEvents.Sink {
      */
     @Override
     public void inputShuttingDown(Object socket) {
-        if (!JdkSockets.inputShutDown(socket) && JdkSockets.pendingInput(socket) == JdkSockets.FIN_PENDING) {
+        if (!SocketLeakState.inputShutDown(socket) && SocketLeakState.pendingInput(socket) == SocketLeakState.FIN_PENDING) {
             tracker.endOfStream(socket);
         }
     }
 
     @Override
     public void endOfStream(Object socket) {
-        if (!JdkSockets.inputShutDown(socket)) { // after our own shutdownInput, -1 says nothing of the peer
+        if (!SocketLeakState.inputShutDown(socket)) { // after our own shutdownInput, -1 says nothing of the peer
             tracker.endOfStream(socket);
         }
     }
 
     @Override
     public void closing(Object socket) {
-        if (JdkSockets.isListener(socket) || !(JdkSockets.isSocketImpl(socket) || JdkSockets.isChannel(socket))) {
+        if (SocketLeakState.isListener(socket) || !(SocketLeakState.isSocketImpl(socket) || SocketLeakState.isChannel(socket))) {
             tracker.listenerClosed(socket);
             return;
         }
-        if (!JdkSockets.isConnectedTcp(socket)) {
+        if (!SocketLeakState.isConnectedTcp(socket)) {
             return; // never connected, or already closing: not a close of a connection
         }
         tracker.closed(socket, closeFlags(socket));
@@ -94,28 +98,33 @@ public final class TrackingSink implements SocketEvents.Sink {
         }
     }
 
+    @Override
+    public void managementServer(Object server) {
+        managementServer.accept(server);
+    }
+
     /** What the socket's state says about how this close will end the connection. */
     private int closeFlags(Object socket) {
         int flags = 0;
-        if (JdkSockets.resetByPeer(socket)) {
+        if (SocketLeakState.resetByPeer(socket)) {
             flags |= CloseClassifier.RESET_BY_PEER;
         }
-        if (mayLinger(socket) && JdkSockets.lingerSeconds(socket) == 0) {
+        if (mayLinger(socket) && SocketLeakState.lingerSeconds(socket) == 0) {
             flags |= CloseClassifier.LINGER_ZERO;
         }
-        if (JdkSockets.outputShutDown(socket)) {
+        if (SocketLeakState.outputShutDown(socket)) {
             flags |= CloseClassifier.OUTPUT_SHUT;
         }
-        if (JdkSockets.endOfStreamRead(socket)) {
+        if (SocketLeakState.endOfStreamRead(socket)) {
             flags |= CloseClassifier.PEER_FIN; // all data was read before the end of stream
         } else {
             // Unread data still makes the kernel reset the connection after shutdownInput.
-            int pending = JdkSockets.pendingInput(socket);
+            int pending = SocketLeakState.pendingInput(socket);
             if (pending > 0) {
                 flags |= CloseClassifier.UNREAD_DATA;
-            } else if (pending == JdkSockets.ERROR_PENDING) {
+            } else if (pending == SocketLeakState.ERROR_PENDING) {
                 flags |= CloseClassifier.RESET_BY_PEER;
-            } else if (pending == JdkSockets.FIN_PENDING && !JdkSockets.inputShutDown(socket)) {
+            } else if (pending == SocketLeakState.FIN_PENDING && !SocketLeakState.inputShutDown(socket)) {
                 flags |= CloseClassifier.PEER_FIN;
             }
         }
@@ -124,14 +133,14 @@ public final class TrackingSink implements SocketEvents.Sink {
 
     /** Whether SO_LINGER may be set: asking the kernel costs a system call on every close. */
     private boolean mayLinger(Object socket) {
-        if (SocketEvents.lingerMayBeSet()) {
+        if (SocketLeakEvents.lingerMayBeSet()) {
             return true;
         }
         int[] before = madeBeforeHooks;
         if (before == null || before.length == 0) {
             return before == null;
         }
-        int fd = JdkSockets.descriptor(socket);
+        int fd = SocketLeakState.descriptor(socket);
         if (Arrays.binarySearch(before, fd) < 0) {
             return fd < 0;
         }

@@ -6,11 +6,27 @@ import io.socketleak.agent.tracking.Tracker;
 import jdk.jfr.FlightRecorder;
 
 /**
- * The agent's JDK Flight Recorder events. Each is committed only while a recording has it enabled,
- * so without a recording they cost a check of a flag.
+ * The agent's JDK Flight Recorder events. Each is committed only while a recording has it enabled.
+ * Nothing of JFR is touched before the JVM's recorder has started: making a first event, or
+ * registering a periodic one, would start JFR's machinery (a third of a second of CPU) for nobody.
  */
 public final class FlightRecorderEvents {
+    private static volatile boolean unavailable;
+
     private FlightRecorderEvents() {
+    }
+
+    /** Whether the JVM's flight recorder has started (a recording was asked for); false without JFR. */
+    public static boolean recorderStarted() {
+        if (unavailable) {
+            return false;
+        }
+        try {
+            return FlightRecorder.isInitialized();
+        } catch (LinkageError e) { // a runtime without the jdk.jfr module
+            unavailable = true;
+            return false;
+        }
     }
 
     /** Registers the periodic open-sockets gauge; the hook runs only while a recording wants it. */
@@ -30,6 +46,9 @@ public final class FlightRecorderEvents {
     }
 
     public static void leakFound(Leak leak) {
+        if (!recorderStarted()) {
+            return;
+        }
         LeakFoundEvent event = new LeakFoundEvent();
         if (event.isEnabled()) {
             event.kind = leak.kind().jsonName();
@@ -43,6 +62,9 @@ public final class FlightRecorderEvents {
     }
 
     public static void portWarning(PortBudget budget) {
+        if (!recorderStarted()) {
+            return;
+        }
         BudgetWarningEvent event = new BudgetWarningEvent();
         if (event.isEnabled()) {
             event.budget = budget.remote();
@@ -56,6 +78,9 @@ public final class FlightRecorderEvents {
     }
 
     public static void descriptorWarning(long open, long max) {
+        if (!recorderStarted()) {
+            return;
+        }
         BudgetWarningEvent event = new BudgetWarningEvent();
         if (event.isEnabled()) {
             event.budget = "file descriptors";

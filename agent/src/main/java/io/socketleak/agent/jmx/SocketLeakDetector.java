@@ -9,7 +9,7 @@ import io.socketleak.agent.report.TextReport;
 import io.socketleak.agent.tcp.FileDescriptors;
 import io.socketleak.agent.tcp.PortBudget;
 import io.socketleak.agent.tracking.Tracker;
-import java.lang.management.ManagementFactory;
+import javax.management.MBeanServer;
 import javax.management.ObjectName;
 
 /** The MXBean: each read takes a fresh snapshot, so numbers are current, never cached. */
@@ -21,18 +21,16 @@ public final class SocketLeakDetector implements SocketLeakDetectorMXBean {
     private final HookStatus hooks;
     private final String version;
 
-    private SocketLeakDetector(Reporter reporter, Tracker tracker, HookStatus hooks, String version) {
+    public SocketLeakDetector(Reporter reporter, Tracker tracker, HookStatus hooks, String version) {
         this.reporter = reporter;
         this.tracker = tracker;
         this.hooks = hooks;
         this.version = version;
     }
 
-    public static void register(Reporter reporter, Tracker tracker, HookStatus hooks, String version,
-                                AgentLog log) {
+    void registerIn(MBeanServer server, AgentLog log) {
         try {
-            ManagementFactory.getPlatformMBeanServer().registerMBean(
-                    new SocketLeakDetector(reporter, tracker, hooks, version), new ObjectName(OBJECT_NAME));
+            server.registerMBean(this, new ObjectName(OBJECT_NAME));
         } catch (Exception | LinkageError e) {
             log.warn("cannot register the MXBean " + OBJECT_NAME + ": " + e);
         }

@@ -1,41 +1,91 @@
 package io.socketleak.agent.report;
 
-import org.slf4j.Logger;
-import org.slf4j.LoggerFactory;
+import java.io.FileOutputStream;
+import java.io.IOException;
+import java.io.OutputStream;
+import java.io.PrintStream;
+import java.nio.charset.StandardCharsets;
+import java.time.LocalDateTime;
+import java.time.ZoneOffset;
 
 /**
- * Where summaries, warnings and reports go: standard error or a file ({@code log=}). Backed by the
- * agent's own, relocated copy of SLF4J's simple logger, so the application's logging is untouched.
+ * Where summaries, warnings and reports go: standard error or a file ({@code log=}), one line per
+ * message, {@code 2026-12-01T08:55:20.320Z WARN socket-leak-agent - message}. Written by hand, with
+ * no logging library: the application's own logging is untouched, and a start-up pays for no
+ * logging framework or date formatter.
  */
 public final class AgentLog {
-    private static final String PREFIX = "org.slf4j.simpleLogger.";
-    private final Logger logger;
+    private static final String NAME = "socket-leak-agent";
+    private final OutputStream out;
 
-    private AgentLog(Logger logger) {
-        this.logger = logger;
+    private AgentLog(OutputStream out) {
+        this.out = out;
     }
 
-    /** @param destination {@code stderr} or a file path */
+    /**
+     * @param destination {@code stderr} or a file path (appended to; if it cannot be opened, standard
+     *                    error, with one line saying why)
+     */
     public static AgentLog open(String destination) {
-        // Read by the relocated simple logger only (the shaded jar renames these keys with its classes).
-        System.setProperty(PREFIX + "logFile", "stderr".equals(destination) ? "System.err" : destination);
-        System.setProperty(PREFIX + "showDateTime", "true");
-        System.setProperty(PREFIX + "dateTimeFormat", "yyyy-MM-dd'T'HH:mm:ss.SSSXXX");
-        System.setProperty(PREFIX + "showThreadName", "false");
-        System.setProperty(PREFIX + "showLogName", "true");
-        System.setProperty(PREFIX + "levelInBrackets", "false");
-        return new AgentLog(LoggerFactory.getLogger("socket-leak-agent"));
+        if ("stderr".equals(destination)) {
+            return new AgentLog(System.err);
+        }
+        try {
+            return new AgentLog(new FileOutputStream(destination, true));
+        } catch (IOException | SecurityException e) {
+            AgentLog log = new AgentLog(System.err);
+            log.warn("cannot write to log=" + destination + " (" + e + "); logging to standard error");
+            return log;
+        }
     }
 
     public void info(String message) {
-        logger.info(message);
+        write("INFO", message);
     }
 
     public void warn(String message) {
-        logger.warn(message);
+        write("WARN", message);
     }
 
     public void error(String message) {
-        logger.error(message);
+        write("ERROR", message);
+    }
+
+    private void write(String level, String message) {
+        String line = timestamp(System.currentTimeMillis()) + " " + level + " " + NAME + " - " + message + "\n";
+        byte[] bytes = line.getBytes(StandardCharsets.UTF_8);
+        synchronized (this) {
+            try {
+                if (out instanceof PrintStream stream) {
+                    stream.write(bytes, 0, bytes.length); // a PrintStream keeps its errors to itself
+                    stream.flush();
+                } else {
+                    out.write(bytes);
+                    out.flush();
+                }
+            } catch (IOException e) {
+                // the disk is full, say: the application must not notice
+            }
+        }
+    }
+
+    /** ISO 8601 in UTC with milliseconds, as {@code Instant.toString()} gives it, without loading a formatter. */
+    static String timestamp(long epochMillis) {
+        LocalDateTime t = LocalDateTime.ofEpochSecond(Math.floorDiv(epochMillis, 1000),
+                (int) Math.floorMod(epochMillis, 1000) * 1_000_000, ZoneOffset.UTC);
+        StringBuilder s = new StringBuilder(24);
+        s.append(t.getYear()).append('-');
+        two(s, t.getMonthValue()).append('-');
+        two(s, t.getDayOfMonth()).append('T');
+        two(s, t.getHour()).append(':');
+        two(s, t.getMinute()).append(':');
+        two(s, t.getSecond()).append('.');
+        int millis = (int) Math.floorMod(epochMillis, 1000);
+        s.append(millis < 100 ? "0" : "").append(millis < 10 ? "0" : "").append(millis).append('Z');
+        return s.toString();
+    }
+
+    private static StringBuilder two(StringBuilder s, int value) {
+        return s.append(value < 10 ? "0" : "").append(value);
     }
 }

@@ -32,7 +32,7 @@ public final class Reporter {
     private final Supplier<Report.Health> health;
     private final PortRange portRange;
     private final Duration timeWait;
-    private final long pid = ProcessHandle.current().pid();
+    private final long pid = ownPid();
     private volatile TcpSettings tcp;
     private volatile KernelTcpTable.View kernel;
     private volatile FileDescriptors fileDescriptors = new FileDescriptors(-1, -1);
@@ -50,6 +50,18 @@ public final class Reporter {
         this.tcp = tcp;
         this.portRange = portRange;
         this.timeWait = timeWait;
+    }
+
+    /**
+     * This process's id: on Linux the name of {@code /proc/self}; elsewhere from {@code ProcessHandle},
+     * whose first use starts the JDK's process machinery (milliseconds of every start-up, for a number).
+     */
+    private static long ownPid() {
+        try {
+            return Long.parseLong(Files.readSymbolicLink(Path.of("/proc/self")).toString());
+        } catch (IOException | RuntimeException e) {
+            return ProcessHandle.current().pid();
+        }
     }
 
     /** After a dynamic attach: the sockets that were open already, to list until they close. */

@@ -1,7 +1,6 @@
 package io.socketleak.agent.report;
 
 import io.socketleak.agent.tracking.Snapshot;
-import java.util.Locale;
 
 /** The periodic one-line summary. */
 public final class SummaryLine {
@@ -12,17 +11,23 @@ public final class SummaryLine {
         Snapshot s = report.sockets();
         Snapshot.Counters c = s.counters();
         StringBuilder line = new StringBuilder(256);
-        line.append(String.format(Locale.ROOT,
-                "open=%d listening=%d opened=%d closed=%d (active=%d passive=%d abortive=%d) leaks=%d "
-                        + "(collected=%d closeWait=%d)",
-                s.openSockets(), s.listening(), c.opened(), c.closed(), c.activeCloses(), c.passiveCloses(),
-                c.abortiveCloses(), s.leakCount(), c.collectedUnclosed(), c.closeWaitLeaks()));
+        // Appended by hand: String.format would load the JDK's locale data, in every short-lived JVM.
+        line.append("open=").append(s.openSockets()).append(" listening=").append(s.listening())
+                .append(" opened=").append(c.opened()).append(" closed=").append(c.closed())
+                .append(" (active=").append(c.activeCloses()).append(" passive=").append(c.passiveCloses())
+                .append(" abortive=").append(c.abortiveCloses()).append(") leaks=").append(s.leakCount())
+                .append(" (collected=").append(c.collectedUnclosed()).append(" closeWait=").append(c.closeWaitLeaks())
+                .append(')');
         if (report.fileDescriptors().max() > 0) {
             line.append(" fds=").append(report.fileDescriptors().open()).append('/')
                     .append(report.fileDescriptors().max());
         }
-        s.callSites().stream().filter(site -> site.open() > 0).findFirst()
-                .ifPresent(top -> line.append(" most-open=").append(top.blame()).append(" x").append(top.open()));
+        for (Snapshot.CallSiteStats site : s.callSites()) {
+            if (site.open() > 0) {
+                line.append(" most-open=").append(site.blame()).append(" x").append(site.open());
+                break;
+            }
+        }
         return line.toString();
     }
 }

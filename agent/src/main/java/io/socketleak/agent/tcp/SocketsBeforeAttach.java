@@ -31,18 +31,30 @@ public final class SocketsBeforeAttach {
     private SocketsBeforeAttach() {
     }
 
-    /** The process's open TCP sockets now, or an empty list where /proc is not there. */
-    public static List<Socket> read() {
+    /**
+     * The process's open TCP sockets now, but those the hooks track, or an empty list where /proc is
+     * not there. Read once the hooks are in, so that every socket is either tracked or listed.
+     *
+     * @param tracked the tracked connections, as {@code Tracker.portPair(localPort, remotePort)}
+     */
+    public static List<Socket> read(Set<Long> tracked) {
         Map<Long, ?> inodes = openSocketInodes();
         if (inodes.isEmpty()) {
             return List.of();
         }
         List<Socket> sockets = new ArrayList<>();
         for (String table : TCP_TABLES) {
-            rowsOf(table, TCP_INODE, inodes, (inode, f) ->
-                    sockets.add(new Socket(inode, address(f[1]), address(f[2]), state(f[3]))));
+            rowsOf(table, TCP_INODE, inodes, (inode, f) -> {
+                if (!tracked.contains(((long) port(f[1]) << 16) | port(f[2]))) {
+                    sockets.add(new Socket(inode, address(f[1]), address(f[2]), state(f[3])));
+                }
+            });
         }
         return sockets;
+    }
+
+    private static int port(String hexAddress) {
+        return Integer.parseInt(hexAddress.substring(hexAddress.indexOf(':') + 1), 16);
     }
 
     /**

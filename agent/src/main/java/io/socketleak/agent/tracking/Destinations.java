@@ -32,12 +32,29 @@ final class Destinations {
         if (byRemote.size() >= TrackerSettings.MAX_DESTINATIONS) {
             return other;
         }
-        return byRemote.computeIfAbsent(remote, r -> new Destination(r, timeWaitSeconds));
+        Destination added = new Destination(remote, timeWaitSeconds);
+        Destination raced = byRemote.putIfAbsent(remote, added);
+        return raced != null ? raced : added;
     }
 
     Destination find(InetSocketAddress remote) {
         return byRemote.get(remote);
     }
+
+    // Classes, not lambdas: a short-lived JVM would pay for linking each.
+    private static final Comparator<Map.Entry<CallSite, LongAdder>> MOST_CLOSES_FIRST = new Comparator<>() {
+        @Override
+        public int compare(Map.Entry<CallSite, LongAdder> a, Map.Entry<CallSite, LongAdder> b) {
+            return Long.compare(b.getValue().sum(), a.getValue().sum());
+        }
+    };
+    private static final Comparator<Snapshot.DestinationStats> MOST_TIME_WAIT_FIRST = new Comparator<>() {
+        @Override
+        public int compare(Snapshot.DestinationStats a, Snapshot.DestinationStats b) {
+            int byTimeWait = Long.compare(b.timeWait(), a.timeWait());
+            return byTimeWait != 0 ? byTimeWait : Integer.compare(b.open(), a.open());
+        }
+    };
 
     /** Every destination with its TIME_WAIT estimate at {@code nowSecond}. */
     List<Snapshot.DestinationStats> stats(long nowSecond) {
@@ -50,7 +67,7 @@ final class Destinations {
             long timeWait = d.timeWait.count(nowSecond, timeWaitSeconds);
             long young = d.timeWait.count(nowSecond, Snapshot.REUSE_AGE_SECONDS);
             List<Map.Entry<CallSite, LongAdder>> sites = new ArrayList<>(d.activeClosesBySite.entrySet());
-            sites.sort(Comparator.comparingLong((Map.Entry<CallSite, LongAdder> e) -> e.getValue().sum()).reversed());
+            sites.sort(MOST_CLOSES_FIRST);
             List<Snapshot.SiteCount> top = new ArrayList<>();
             for (Map.Entry<CallSite, LongAdder> e : sites.subList(0, Math.min(TOP_CALL_SITES, sites.size()))) {
                 top.add(new Snapshot.SiteCount(e.getKey().blame(), e.getValue().sum()));
@@ -59,8 +76,7 @@ final class Destinations {
                     d.opened.sum(), d.closes.get(0), d.closes.get(1), d.closes.get(2), d.collected.sum(),
                     timeWait, young, d.timeWait.count(nowSecond, Snapshot.RATE_SECONDS), top));
         }
-        stats.sort(Comparator.comparingLong(Snapshot.DestinationStats::timeWait).reversed()
-                .thenComparing(Comparator.comparingInt(Snapshot.DestinationStats::open).reversed()));
+        stats.sort(MOST_TIME_WAIT_FIRST);
         return stats;
     }
 

@@ -1,5 +1,6 @@
 package io.socketleak.agent.tracking;
 
+import io.socketleak.bootstrap.SocketLeakEvents;
 import java.util.Arrays;
 import java.util.List;
 
@@ -19,8 +20,9 @@ public final class Frames {
     private static final List<String> JDK = List.of(
             "java.", "javax.", "jdk.", "sun.", "com.sun.");
 
+    /** The agent, and its bridge: in {@code java.base} at run time, with the same package and class prefix. */
     private static final List<String> AGENT = List.of(
-            "io.socketleak.bootstrap.", "io.socketleak.agent.");
+            SocketLeakEvents.class.getPackageName() + ".SocketLeak", "io.socketleak.agent.");
 
     /** Well-known libraries that open sockets on the application's behalf. */
     private static final List<String> LIBRARIES = List.of(

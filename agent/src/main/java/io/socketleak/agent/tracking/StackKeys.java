@@ -1,13 +1,13 @@
 package io.socketleak.agent.tracking;
 
-import io.socketleak.bootstrap.Backtraces;
+import io.socketleak.bootstrap.SocketLeakBacktraces;
 import java.util.Arrays;
 import java.util.Iterator;
 import java.util.concurrent.ConcurrentHashMap;
 
 /**
  * Recognizes an allocation stack seen before, on the application's thread, from the JVM's raw
- * backtrace ({@link Backtraces}). A repeat stack gets its call site at once: no
+ * backtrace ({@link SocketLeakBacktraces}). A repeat stack gets its call site at once: no
  * {@code StackTraceElement} is made and the tracker thread has nothing left to do for it.
  *
  * <p>A key holds every frame of its stack (class, method number, bytecode index and class version),
@@ -55,7 +55,7 @@ final class StackKeys {
 
     /** The key of a stack seen before, or null. Application threads; never throws for a well-formed backtrace. */
     Key find(Throwable stack, long nowMillis) {
-        if (nextChunk < 0 || keys.isEmpty() || !(Backtraces.of(stack) instanceof Object[] chunk)) {
+        if (nextChunk < 0 || keys.isEmpty() || !(SocketLeakBacktraces.of(stack) instanceof Object[] chunk)) {
             return null;
         }
         long shape = shape(chunk);
@@ -74,7 +74,7 @@ final class StackKeys {
 
     /** Remembers what a resolved stack turned out to be. Tracker thread. */
     void remember(Throwable stack, CallSite site, boolean excluded, long nowMillis) {
-        if (nextChunk < 0 || storedFrames >= MAX_STORED_FRAMES || !(Backtraces.of(stack) instanceof Object[] chunk)) {
+        if (nextChunk < 0 || storedFrames >= MAX_STORED_FRAMES || !(SocketLeakBacktraces.of(stack) instanceof Object[] chunk)) {
             return;
         }
         long shape = shape(chunk);
@@ -147,7 +147,7 @@ final class StackKeys {
     private static int nextChunkSlot() {
         try {
             Throwable probe = nested(40);
-            if (!(Backtraces.of(probe) instanceof Object[] first) || first.length <= CLASSES
+            if (!(SocketLeakBacktraces.of(probe) instanceof Object[] first) || first.length <= CLASSES
                     || !(first[METHODS] instanceof short[]) || !(first[BCIS] instanceof int[])
                     || !(first[CLASSES] instanceof Object[])) {
                 return -1;

@@ -81,8 +81,27 @@ public final class Tracker {
     private long droppedLeakEvents;
 
     public Tracker(TrackerSettings settings, LeakListener listener) {
-        this(settings, listener, () -> { });
+        this(settings, listener, new Runnable() {
+            @Override
+            public void run() {
+            }
+        });
     }
+
+    // Comparators and factories as classes, not lambdas: a short-lived JVM would pay for linking each.
+    private static final Comparator<Snapshot.CallSiteStats> MOST_OPEN_FIRST = new Comparator<>() {
+        @Override
+        public int compare(Snapshot.CallSiteStats a, Snapshot.CallSiteStats b) {
+            int byOpen = Integer.compare(b.open(), a.open());
+            return byOpen != 0 ? byOpen : Long.compare(b.opened(), a.opened());
+        }
+    };
+    private static final java.util.function.Function<CallSite, LongAdder> NEW_ADDER = new java.util.function.Function<>() {
+        @Override
+        public LongAdder apply(CallSite site) {
+            return new LongAdder();
+        }
+    };
 
     /**
      * @param alarm run on an application thread when a destination's ports or the open sockets reach
@@ -326,7 +345,11 @@ public final class Tracker {
         record.site.closes.incrementAndGet(kind.ordinal());
         Destination d = record.destination;
         if (d != null && kind == CloseKind.ACTIVE) {
-            d.activeClosesBySite.computeIfAbsent(record.site, s -> new LongAdder()).increment();
+            LongAdder bySite = d.activeClosesBySite.get(record.site);
+            if (bySite == null) {
+                bySite = d.activeClosesBySite.computeIfAbsent(record.site, NEW_ADDER);
+            }
+            bySite.increment();
         }
     }
 
@@ -396,7 +419,11 @@ public final class Tracker {
             if (r.excluded || r.site == null || !r.isOpen()) {
                 continue;
             }
-            LeakTally tally = bySite.computeIfAbsent(r.site, s -> new LeakTally(LeakKind.OPEN_AT_EXIT, s, 0));
+            LeakTally tally = bySite.get(r.site);
+            if (tally == null) {
+                tally = new LeakTally(LeakKind.OPEN_AT_EXIT, r.site, 0);
+                bySite.put(r.site, tally);
+            }
             tally.count++;
             long age = now - r.openedAtMillis;
             if (age >= tally.ageMillis) {
@@ -422,7 +449,11 @@ public final class Tracker {
                 continue;
             }
             stored++;
-            SiteOpen s = openBySite.computeIfAbsent(r.site, k -> new SiteOpen());
+            SiteOpen s = openBySite.get(r.site);
+            if (s == null) {
+                s = new SiteOpen();
+                openBySite.put(r.site, s);
+            }
             s.count++;
             s.oldest = Math.max(s.oldest, now - r.openedAtMillis);
             if (s.remotes.size() < 5) {
@@ -445,8 +476,7 @@ public final class Tracker {
                     site.opened.sum(), site.closes.get(0), site.closes.get(1), site.closes.get(2), site.collected,
                     site.closeWait, s.oldest, List.copyOf(s.remotes)));
         }
-        sites.sort(Comparator.comparingInt(Snapshot.CallSiteStats::open).reversed()
-                .thenComparing(Comparator.comparingLong(Snapshot.CallSiteStats::opened).reversed()));
+        sites.sort(MOST_OPEN_FIRST);
 
         List<Snapshot.DestinationStats> dests = destinationStats();
 
@@ -537,6 +567,17 @@ public final class Tracker {
                 awaitingClose.add(r);
             }
         }
+    }
+
+    /** The (local port, remote port) of each open socket, as {@link #portPair} keys. */
+    public Set<Long> openPortPairs() {
+        Set<Long> pairs = new java.util.HashSet<>();
+        for (TrackedSocket r : open.values()) {
+            if (r.remote != null) {
+                pairs.add(portPair(r.localPort, r.remote.getPort()));
+            }
+        }
+        return pairs;
     }
 
     /** The key {@link #peerClosedPerKernel} expects for a connection. */

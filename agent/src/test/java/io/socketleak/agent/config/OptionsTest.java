@@ -144,18 +144,14 @@ class OptionsTest {
                 Map.entry("SOCKETLEAK_MAX_TRACKED", "42")));
         assertEquals(new Options(Duration.ofSeconds(5), "/tmp/report.json", true, Duration.ofMinutes(1), 0.5,
                 List.of("com.acme.pool"), Duration.ofSeconds(30), new PortRange(10000, 20000), false,
-                "/tmp/agent.log", 42, true), o);
+                "/tmp/agent.log", 42), o);
     }
 
     @Test
-    void hooksInstallInTheBackgroundUnlessFailOnLeakWantsEverySocket() throws Exception {
-        assertEquals(false, Options.parse(null, Map.of(), NONE).blockingStartup());
-        assertEquals(true, Options.parse("failOnLeak=true", Map.of(), NONE).blockingStartup());
-        assertEquals(false, Options.parse("failOnLeak=true,startup=background", Map.of(), NONE).blockingStartup());
-        assertEquals(true, Options.parse("startup=blocking", Map.of(), NONE).blockingStartup());
+    void theStartupKeyIsGoneEverySocketIsTrackedFromTheStart() {
         BadOptionException e = assertThrows(BadOptionException.class,
-                () -> Options.parse("startup=lazy", Map.of(), NONE));
-        assertEquals("bad option 'startup=lazy': expected background or blocking", e.getMessage());
+                () -> Options.parse("startup=blocking", Map.of(), NONE));
+        assertTrue(e.getMessage().startsWith("unknown option 'startup=blocking'"), e.getMessage());
     }
 
     @Test
@@ -173,7 +169,7 @@ class OptionsTest {
                 Map.entry("socketleak.log", "agent.log"),
                 Map.entry("socketleak.maxTracked", "7")), NONE);
         assertEquals(new Options(Duration.ZERO, "out.json", true, Duration.ofMillis(500), 1.0, List.of("a.b"),
-                Duration.ofMinutes(2), new PortRange(32768, 60999), false, "agent.log", 7, true), o);
+                Duration.ofMinutes(2), new PortRange(32768, 60999), false, "agent.log", 7), o);
     }
 
     @Test

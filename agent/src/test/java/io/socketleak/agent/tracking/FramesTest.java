@@ -31,8 +31,8 @@ class FramesTest {
     private static final String[] AGENT_AND_JDK_TOP = {
         "io.socketleak.agent.tracking.Tracker.opened",
         "io.socketleak.agent.instrument.TrackingSink.connected",
-        "io.socketleak.bootstrap.SocketEvents.dispatch",
-        "io.socketleak.bootstrap.SocketEvents.connected",
+        "io.socketleak.bootstrap.SocketLeakEvents.dispatch",
+        "io.socketleak.bootstrap.SocketLeakEvents.connected",
         "sun.nio.ch.NioSocketImpl.connect",
         "java.net.Socket.connect",
         "java.net.Socket.connect"};
@@ -119,7 +119,7 @@ class FramesTest {
     void anAllJdkStackIsKeptRatherThanEmptied() {
         StackTraceElement[] s = stack(
                 "io.socketleak.agent.tracking.Tracker.opened",
-                "io.socketleak.bootstrap.SocketEvents.connected",
+                "io.socketleak.bootstrap.SocketLeakEvents.connected",
                 "sun.nio.ch.SocketChannelImpl.finishConnect",
                 "jdk.internal.net.http.PlainHttpConnection.finishConnect",
                 "java.util.concurrent.ThreadPoolExecutor.runWorker",
@@ -162,7 +162,7 @@ class FramesTest {
     }
 
     @ParameterizedTest
-    @ValueSource(strings = {"io.socketleak.agent.tracking.Tracker", "io.socketleak.bootstrap.SocketEvents",
+    @ValueSource(strings = {"io.socketleak.agent.tracking.Tracker", "io.socketleak.bootstrap.SocketLeakEvents",
             "io.socketleak.junit.SocketLeakCheck", "java.net.Socket", "javax.net.ssl.SSLSocket",
             "jdk.internal.net.http.HttpClientImpl", "sun.nio.ch.NioSocketImpl", "com.sun.net.httpserver.HttpServer",
             "okhttp3.OkHttpClient", "org.apache.hc.client5.http.impl.classic.CloseableHttpClient", "io.netty.bootstrap.Bootstrap",

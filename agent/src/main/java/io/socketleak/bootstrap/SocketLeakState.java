@@ -18,12 +18,12 @@ import java.net.StandardSocketOptions;
  * Reads the state of the JDK's socket implementations: {@code sun.nio.ch.NioSocketImpl} (behind every
  * {@code java.net.Socket}) and {@code sun.nio.ch.SocketChannelImpl}.
  *
- * <p>Lives on the boot class path because the agent opens {@code sun.nio.ch} and {@code java.net} to
- * the boot loader's unnamed module only, never to the application's. Must not be initialised before
- * the agent has done so. A field or method missing on some JDK leaves its handle null and the
- * reading falls back to "unknown"; nothing here throws.
+ * <p>Defined into {@code java.base} with the door ({@link SocketLeakEvents}), so it reads the socket
+ * classes' private fields with that module's own rights: nothing is opened to any other module for
+ * it. A field or method missing on some JDK leaves its handle null and the reading falls back to
+ * "unknown"; nothing here throws.
  */
-public final class JdkSockets {
+public final class SocketLeakState {
     // NioSocketImpl states (same on JDK 17 to 25).
     private static final int IMPL_CONNECTED = 3;
     // SocketChannelImpl states.
@@ -72,7 +72,7 @@ public final class JdkSockets {
     /** {@link #pendingInput} when an error (an RST from the peer) is waiting. */
     public static final int ERROR_PENDING = -2;
 
-    private JdkSockets() {
+    private SocketLeakState() {
     }
 
     /** Whether every handle the agent relies on was found on this JDK; lists the missing ones. */

@@ -1,18 +1,19 @@
 package io.socketleak.bootstrap;
 
+import java.net.StandardSocketOptions;
 import java.util.concurrent.atomic.AtomicLong;
 
 /**
- * The one door from instrumented JDK code into the agent.
+ * The one door from instrumented JDK code into the agent: the hooks call its static methods.
  *
- * <p>This class is loaded by the bootstrap class loader (the agent appends a small jar holding it
- * to the boot class path), so that advice inlined into {@code java.base} can call it. It depends on
- * nothing but {@code java.base}; the agent plugs its {@link Sink} in once it is ready. Every entry
- * point swallows whatever the sink throws and counts it, so no failure of the agent ever reaches
- * application code, and a per-thread guard keeps the agent's own socket work from being reported
- * back to itself.
+ * <p>At start the agent defines this class into {@code java.base}, in the package of the socket
+ * classes that call it ({@code sun.nio.ch}; see {@code io.socketleak.agent.Bridge}). It depends on
+ * nothing but {@code java.base}; the agent plugs its {@link Sink} in before the first hook can run.
+ * Every entry point swallows whatever the sink throws and counts it, so no failure of the agent
+ * ever reaches application code, and a per-thread guard keeps the agent's own socket work from
+ * being reported back to itself.
  */
-public final class SocketEvents {
+public final class SocketLeakEvents {
 
     /** What the agent does with each event. Called on the application's thread: must be quick. */
     public interface Sink {
@@ -32,6 +33,9 @@ public final class SocketEvents {
 
         /** A connect, bind or accept threw: the agent looks for port or descriptor exhaustion. */
         void failed(Object socket, Throwable failure);
+
+        /** The platform MBean server exists now (somebody asked for it): the agent's MXBean joins it. */
+        void managementServer(Object server);
     }
 
     private static final int CONNECTED = 0;
@@ -42,19 +46,17 @@ public final class SocketEvents {
     private static final int CLOSING = 5;
     private static final int INPUT_SHUTTING_DOWN = 6;
     private static final int FAILED = 7;
+    private static final int MANAGEMENT_SERVER = 8;
 
     private static volatile Sink sink;
 
     /**
      * Per thread: {@code 0} free, {@code 1} inside the sink, {@code -1} one of the agent's own
-     * threads. An array so that the hot path never allocates after a thread's first event.
+     * threads. An array so that the hot path never allocates after a thread's first event. No
+     * initial-value subclass: this must stay one class, with no lambda (it may run before
+     * invokedynamic is usable).
      */
-    private static final ThreadLocal<int[]> STATE = new ThreadLocal<>() {
-        @Override
-        protected int[] initialValue() {
-            return new int[1]; // no lambda: this class may run before invokedynamic is usable
-        }
-    };
+    private static final ThreadLocal<int[]> STATE = new ThreadLocal<>();
 
     /**
      * Whether any socket may have SO_LINGER set: until one does, a close need not ask the kernel.
@@ -65,7 +67,7 @@ public final class SocketEvents {
     private static final AtomicLong failures = new AtomicLong();
     private static volatile Throwable firstFailure;
 
-    private SocketEvents() {
+    private SocketLeakEvents() {
     }
 
     public static void install(Sink newSink) {
@@ -82,12 +84,28 @@ public final class SocketEvents {
 
     /** Marks the calling thread as the agent's own: its sockets are never tracked. */
     public static void ignoreCurrentThread() {
-        STATE.get()[0] = -1;
+        state()[0] = -1;
+    }
+
+    private static int[] state() {
+        int[] state = STATE.get();
+        if (state == null) {
+            state = new int[1];
+            STATE.set(state);
+        }
+        return state;
     }
 
     /** A socket's SO_LINGER is being set (on, off or zero): from now on closes read it. */
     public static void lingerSet() {
         lingerMayBeSet = true;
+    }
+
+    /** A socket option is being set: SO_LINGER is the one the agent needs to know of. */
+    public static void optionSet(Object option) {
+        if (option == StandardSocketOptions.SO_LINGER) {
+            lingerMayBeSet = true;
+        }
     }
 
     public static boolean lingerMayBeSet() {
@@ -105,6 +123,27 @@ public final class SocketEvents {
 
     public static void connected(Object socket) {
         dispatch(CONNECTED, socket);
+    }
+
+    /** Exit of {@code SocketChannel.connect}/{@code finishConnect}: {@code true} means connected. */
+    public static void connectedIf(boolean connected, Object socket) {
+        if (connected) {
+            dispatch(CONNECTED, socket);
+        }
+    }
+
+    /** Exit of a read returning a count: -1 is end-of-stream. */
+    public static void read(int count, Object socket) {
+        if (count < 0) {
+            dispatch(END_OF_STREAM, socket);
+        }
+    }
+
+    /** Exit of a scattering read. */
+    public static void read(long count, Object socket) {
+        if (count < 0) {
+            dispatch(END_OF_STREAM, socket);
+        }
     }
 
     public static void accepted(Object socket) {
@@ -135,6 +174,10 @@ public final class SocketEvents {
         dispatch(FAILED, socket, failure);
     }
 
+    public static void managementServer(Object server) {
+        dispatch(MANAGEMENT_SERVER, server);
+    }
+
     private static void dispatch(int event, Object socket) {
         dispatch(event, socket, null);
     }
@@ -144,7 +187,7 @@ public final class SocketEvents {
         if (s == null) {
             return;
         }
-        int[] state = STATE.get();
+        int[] state = state();
         if (state[0] != 0) {
             return; // the agent's own thread, or re-entered from inside the sink
         }
@@ -158,6 +201,7 @@ public final class SocketEvents {
                 case END_OF_STREAM -> s.endOfStream(socket);
                 case INPUT_SHUTTING_DOWN -> s.inputShuttingDown(socket);
                 case FAILED -> s.failed(socket, failure);
+                case MANAGEMENT_SERVER -> s.managementServer(socket);
                 default -> s.closing(socket);
             }
         } catch (Throwable t) {

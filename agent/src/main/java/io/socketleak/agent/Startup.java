@@ -1,0 +1,36 @@
+package io.socketleak.agent;
+
+import io.socketleak.agent.config.BadOptionException;
+import io.socketleak.agent.config.Options;
+import java.lang.instrument.Instrumentation;
+
+/**
+ * The agent's start in its own class loader: the options, then the bridge into {@code java.base},
+ * then the rest ({@link Installer}, which may name the bridge's classes only once they exist).
+ * Everything runs before {@code main}, so every socket of the application is seen with its stack.
+ */
+public final class Startup {
+    private Startup() {
+    }
+
+    public static void start(String args, Instrumentation inst, boolean attached) {
+        try {
+            Options options;
+            try {
+                options = Options.parse(args, System.getProperties(), System.getenv());
+            } catch (BadOptionException e) {
+                System.err.println("socket-leak-agent: " + e.getMessage() + "; agent not started");
+                return;
+            }
+            if (System.getProperty(AgentMain.AGENT_PROPERTY) != null) {
+                System.err.println("socket-leak-agent: already running in this JVM; nothing changed");
+                return;
+            }
+            Bridge.defineInJavaBase();
+            System.setProperty(AgentMain.AGENT_PROPERTY, AgentMain.version());
+            Installer.install(options, inst, attached);
+        } catch (Throwable t) {
+            AgentMain.failed(t);
+        }
+    }
+}
