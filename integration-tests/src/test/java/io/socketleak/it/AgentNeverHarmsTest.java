@@ -25,8 +25,8 @@ class AgentNeverHarmsTest {
 
     @Test
     void failureInsideTheAgentNeverReachesTheApplication() throws Exception {
-        Class<?> events = Class.forName("io.socketleak.bootstrap.SocketLeakEvents");
-        Class<?> sinkType = Class.forName("io.socketleak.bootstrap.SocketLeakEvents$Sink");
+        Class<?> events = Class.forName("sun.nio.ch.SocketLeakEvents");
+        Class<?> sinkType = Class.forName("sun.nio.ch.SocketLeakEvents$Sink");
         Method install = events.getMethod("install", sinkType);
         Method failures = events.getMethod("failures");
         Object realSink = events.getMethod("currentSink").invoke(null);

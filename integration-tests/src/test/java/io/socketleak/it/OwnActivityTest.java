@@ -18,7 +18,7 @@ class OwnActivityTest {
             AtomicReference<Throwable> failure = new AtomicReference<>();
             Thread agentThread = new Thread(() -> {
                 try {
-                    Class.forName("io.socketleak.bootstrap.SocketLeakEvents").getMethod("ignoreCurrentThread").invoke(null);
+                    Class.forName("sun.nio.ch.SocketLeakEvents").getMethod("ignoreCurrentThread").invoke(null);
                     openAndClose(peer.port());
                 } catch (Throwable t) {
                     failure.set(t);

@@ -36,17 +36,9 @@ public final class ChildJvm {
         return jar.toAbsolutePath();
     }
 
-    /**
-     * Attaches the agent with these options. Unless they say otherwise, with {@code startup=blocking}:
-     * these tests count every socket from the first line of main, which the default (hooks installed
-     * in the background, beside the application's start-up) does not promise.
-     */
+    /** Attaches the agent with these options, the way users do: {@code -javaagent:jar=options}. */
     public ChildJvm withAgent(String options) {
-        String all = options == null || options.isEmpty() ? "" : options;
-        if (!all.contains("startup=")) {
-            all = all.isEmpty() ? "startup=blocking" : all + ",startup=blocking";
-        }
-        jvmArgs.add("-javaagent:" + agentJar() + "=" + all);
+        jvmArgs.add("-javaagent:" + agentJar() + (options == null || options.isEmpty() ? "" : "=" + options));
         return this;
     }
 
@@ -102,8 +94,15 @@ public final class ChildJvm {
             Thread o = pump(process.getInputStream(), out.toFile());
             Thread e = pump(process.getErrorStream(), err.toFile());
             if (!process.waitFor(60, TimeUnit.SECONDS)) {
-                process.destroyForcibly();
-                throw new AssertionError("child JVM did not finish within 60 s: " + main.getName());
+                // SIGQUIT: the JVM prints its threads to its standard output, even when stuck before main.
+                new ProcessBuilder("kill", "-QUIT", Long.toString(process.pid())).start().waitFor();
+                Thread.sleep(2000);
+                process.destroyForcibly().waitFor();
+                o.join(5000);
+                e.join(5000);
+                throw new AssertionError("child JVM did not finish within 60 s: " + main.getName()
+                        + "; its threads and output:\n" + Files.readString(out, StandardCharsets.UTF_8)
+                        + Files.readString(err, StandardCharsets.UTF_8));
             }
             o.join();
             e.join();

@@ -1,0 +1,55 @@
+package io.socketleak.it;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import io.socketleak.it.apps.FirstMoment;
+import io.socketleak.it.apps.Hello;
+import io.socketleak.it.support.AgentReport;
+import io.socketleak.it.support.ChildJvm;
+import java.nio.file.Path;
+import java.util.regex.Pattern;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** With the defaults, every socket is tracked from main's first line, and the JVM says nothing of the agent. */
+class StartupTest {
+    /** A line the agent writes: {@code 2026-12-01T08:55:20.320Z INFO socket-leak-agent - ...}. */
+    private static final Pattern AGENT_LINE =
+            Pattern.compile("\\d{4}-\\d\\d-\\d\\dT\\d\\d:\\d\\d:\\d\\d\\.\\d{3}Z (INFO|WARN|ERROR) socket-leak-agent - .*");
+
+    @TempDir
+    Path dir;
+
+    @Test
+    void aJvmThatExitsRightAwayReportsTheSocketsOfMainsFirstLineExactly() throws Exception {
+        Path report = dir.resolve("report.json");
+        ChildJvm.Result run = new ChildJvm().withAgent("report=" + report).run(FirstMoment.class);
+        assertEquals(0, run.exitCode(), run.stderr());
+        assertEquals("main done true", run.stdout().trim());
+        JsonNode json = AgentReport.read(report);
+        JsonNode counters = json.get("counters");
+        assertEquals(6, counters.get("opened").asLong(), json.toString());
+        assertEquals(4, counters.get("closed").asLong(), json.toString());
+        assertEquals(2, counters.get("activeCloses").asLong(), json.toString());
+        assertEquals(2, counters.get("passiveCloses").asLong(), json.toString());
+        assertEquals(2, json.get("openSockets").asLong(), json.toString());
+        assertEquals(6, AgentReport.sum(json, "FirstMoment.main(", "opened"),
+                "every socket has its stack: " + json.get("callSites"));
+        assertTrue(json.get("openedBeforeAttach").isNull(), "none came before the hooks: " + json);
+        assertTrue(run.stderr().contains("at exit: open=2 listening=1 opened=6 closed=4 (active=2 passive=2"),
+                run.stderr());
+    }
+
+    @Test
+    void theJvmPrintsNothingBecauseOfTheAgent() throws Exception {
+        ChildJvm.Result run = new ChildJvm().withAgent("").run(Hello.class);
+        assertEquals(0, run.exitCode(), run.stderr());
+        assertEquals("application ran: 42", run.stdout().trim());
+        assertTrue(run.stderrLines().size() >= 2, "the agent's start and exit lines: " + run.stderr());
+        for (String line : run.stderrLines()) {
+            assertTrue(AGENT_LINE.matcher(line).matches(), "only the agent's own lines on stderr: " + line);
+        }
+    }
+}
