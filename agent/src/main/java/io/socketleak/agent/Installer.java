@@ -34,7 +34,11 @@ public final class Installer {
     private Installer() {
     }
 
-    static void install(Options options, Instrumentation inst, boolean attached) {
+    static void install(Options options, Instrumentation inst, boolean attached) throws InterruptedException {
+        HookStatus hooks = new HookStatus();
+        // The hooks go in beside the rest of this start (it all ends before main): until the sink is
+        // installed below, the few events of other agents' threads, if any, go to no one.
+        Instrumenter.Pending pending = Instrumenter.start(inst, hooks);
         AgentLog log = AgentLog.open(options.log());
         TcpSettings tcp = TcpSettings.read(options.portRange(), options.timeWait());
         DetectorThread.Alarm alarm = new DetectorThread.Alarm();
@@ -43,14 +47,18 @@ public final class Installer {
         Publisher mxBean = new Publisher(options.jmx(), log);
         TrackingSink sink = new TrackingSink(tracker, mxBean);
         SocketLeakEvents.install(sink);
+        String missingHandles = SocketLeakState.missingHandles();
+        Reporter reporter = new Reporter(tracker, new Health(hooks, tracker), tcp, options.portRange(),
+                options.timeWait());
+        DetectorThread detector = new DetectorThread(tracker, reporter,
+                new BudgetWatch(tracker, log, options.warnAt()), alarm, options, log);
         Instrumenter.Installation installation;
         try {
-            installation = Instrumenter.install(inst);
+            installation = pending.await();
         } catch (RuntimeException | LinkageError e) {
             SocketLeakEvents.install(null); // whatever hooks took, they report to no one: the agent is off
             throw e;
         }
-        HookStatus hooks = installation.hooks();
         if (!hooks.anyInstalled()) {
             SocketLeakEvents.install(null);
             log.warn("no hook could be installed, the agent is off: " + String.join("; ", hooks.missing()));
@@ -68,21 +76,16 @@ public final class Installer {
         for (String missing : hooks.missing()) {
             log.warn("hook not installed, some sockets may go unseen: " + missing);
         }
-        String missingHandles = SocketLeakState.missingHandles();
         if (!missingHandles.isEmpty()) {
             log.warn("cannot read " + missingHandles + " on this JDK: close kinds may be less precise");
         }
         if (Boolean.getBoolean("jdk.net.usePlainSocketImpl")) {
             log.warn("-Djdk.net.usePlainSocketImpl is set: java.net.Socket is not tracked, only SocketChannel");
         }
-        Reporter reporter = new Reporter(tracker, new Health(hooks, tracker), tcp, options.portRange(),
-                options.timeWait());
         if (socketsBefore) {
             reporter.socketsBeforeAttach(SocketsBeforeAttach.read(tracker.openPortPairs()));
         }
         mxBean.ready(new SocketLeakDetector(reporter, tracker, hooks, AgentMain.version()));
-        DetectorThread detector = new DetectorThread(tracker, reporter,
-                new BudgetWatch(tracker, log, options.warnAt()), alarm, options, log);
         if (installation.loadedBefore(Hooks.MANAGEMENT)) {
             detector.atStart(new Runnable() { // it may exist already, made before the hook
                 @Override

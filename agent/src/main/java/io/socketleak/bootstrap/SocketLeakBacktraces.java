@@ -1,7 +1,6 @@
 package io.socketleak.bootstrap;
 
-import java.lang.invoke.MethodHandles;
-import java.lang.invoke.VarHandle;
+import jdk.internal.misc.Unsafe;
 
 /**
  * Reads {@code Throwable.backtrace}, the JVM's raw record of a stack: arrays of method numbers,
@@ -11,22 +10,22 @@ import java.lang.invoke.VarHandle;
  * reading the field needs no access granted to anyone.
  */
 public final class SocketLeakBacktraces {
-    private static final VarHandle BACKTRACE = backtraceField();
+    private static final Unsafe U = Unsafe.getUnsafe();
+    private static final long BACKTRACE = backtraceField();
 
     private SocketLeakBacktraces() {
     }
 
     /** The raw backtrace, or null when it cannot be read (then the agent resolves every stack). */
     public static Object of(Throwable stack) {
-        return BACKTRACE == null ? null : BACKTRACE.get(stack);
+        return BACKTRACE < 0 ? null : U.getReference(stack, BACKTRACE);
     }
 
-    private static VarHandle backtraceField() {
+    private static long backtraceField() {
         try {
-            return MethodHandles.privateLookupIn(Throwable.class, MethodHandles.lookup())
-                    .findVarHandle(Throwable.class, "backtrace", Object.class);
+            return U.objectFieldOffset(Throwable.class, "backtrace"); // not visible to reflection
         } catch (Throwable e) {
-            return null;
+            return -1;
         }
     }
 }

@@ -4,7 +4,7 @@ import java.io.FileDescriptor;
 import java.lang.invoke.MethodHandle;
 import java.lang.invoke.MethodHandles;
 import java.lang.invoke.MethodType;
-import java.lang.invoke.VarHandle;
+import java.lang.reflect.Field;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.net.ProtocolFamily;
@@ -13,6 +13,7 @@ import java.net.SocketImpl;
 import java.net.SocketOption;
 import java.net.StandardProtocolFamily;
 import java.net.StandardSocketOptions;
+import jdk.internal.misc.Unsafe;
 
 /**
  * Reads the state of the JDK's socket implementations: {@code sun.nio.ch.NioSocketImpl} (behind every
@@ -20,39 +21,45 @@ import java.net.StandardSocketOptions;
  *
  * <p>Defined into {@code java.base} with the door ({@link SocketLeakEvents}), so it reads the socket
  * classes' private fields with that module's own rights: nothing is opened to any other module for
- * it. A field or method missing on some JDK leaves its handle null and the reading falls back to
- * "unknown"; nothing here throws.
+ * it. Fields are read with the JDK's internal {@code Unsafe}, as {@code java.base} reads its own:
+ * method and variable handles would each be linked at first use, a start-up cost every JVM would
+ * pay. A field or method missing on some JDK leaves its offset at -1 (or its handle null) and the
+ * reading falls back to "unknown"; nothing here throws.
  */
 public final class SocketLeakState {
     // NioSocketImpl states (same on JDK 17 to 25).
     private static final int IMPL_CONNECTED = 3;
     // SocketChannelImpl states.
     private static final int CHANNEL_CONNECTED = 2;
+    private static final long MISSING = -1;
+
+    private static final Unsafe U = Unsafe.getUnsafe();
 
     private static final Class<?> IMPL = load("sun.nio.ch.NioSocketImpl");
     private static final Class<?> CHANNEL = load("sun.nio.ch.SocketChannelImpl");
     private static final Class<?> NET = load("sun.nio.ch.Net");
 
-    private static final VarHandle IMPL_STATE = field(IMPL, "state", int.class);
-    private static final VarHandle IMPL_SERVER = field(IMPL, "server", boolean.class);
-    private static final VarHandle IMPL_STREAM = field(IMPL, "stream", boolean.class); // JDK 17 only
-    private static final VarHandle IMPL_READ_EOF = field(IMPL, "readEOF", boolean.class);
-    private static final VarHandle IMPL_RESET = field(IMPL, "connectionReset", boolean.class);
-    private static final VarHandle IMPL_INPUT_CLOSED = field(IMPL, "isInputClosed", boolean.class);
-    private static final VarHandle IMPL_OUTPUT_CLOSED = field(IMPL, "isOutputClosed", boolean.class);
-    private static final VarHandle IMPL_FD = field(SocketImpl.class, "fd", FileDescriptor.class);
-    private static final VarHandle IMPL_ADDRESS = field(SocketImpl.class, "address", InetAddress.class);
-    private static final VarHandle IMPL_PORT = field(SocketImpl.class, "port", int.class);
-    private static final VarHandle IMPL_LOCAL_PORT = field(SocketImpl.class, "localport", int.class);
+    private static final long IMPL_STATE = offset(IMPL, "state", int.class);
+    private static final long IMPL_SERVER = offset(IMPL, "server", boolean.class);
+    private static final long IMPL_STREAM = offset(IMPL, "stream", boolean.class); // JDK 17 only
+    private static final long IMPL_READ_EOF = offset(IMPL, "readEOF", boolean.class);
+    private static final long IMPL_RESET = offset(IMPL, "connectionReset", boolean.class);
+    private static final long IMPL_INPUT_CLOSED = offset(IMPL, "isInputClosed", boolean.class);
+    private static final long IMPL_OUTPUT_CLOSED = offset(IMPL, "isOutputClosed", boolean.class);
+    private static final long IMPL_FD = offset(SocketImpl.class, "fd", FileDescriptor.class);
+    private static final long IMPL_ADDRESS = offset(SocketImpl.class, "address", InetAddress.class);
+    private static final long IMPL_PORT = offset(SocketImpl.class, "port", int.class);
+    private static final long IMPL_LOCAL_PORT = offset(SocketImpl.class, "localport", int.class);
 
-    private static final VarHandle CHANNEL_STATE = field(CHANNEL, "state", int.class);
-    private static final VarHandle CHANNEL_FAMILY = field(CHANNEL, "family", ProtocolFamily.class);
-    private static final VarHandle CHANNEL_FD = field(CHANNEL, "fd", FileDescriptor.class);
-    private static final VarHandle CHANNEL_REMOTE = field(CHANNEL, "remoteAddress", SocketAddress.class);
-    private static final VarHandle CHANNEL_LOCAL = field(CHANNEL, "localAddress", SocketAddress.class);
-    private static final VarHandle CHANNEL_RESET = field(CHANNEL, "connectionReset", boolean.class);
-    private static final VarHandle CHANNEL_INPUT_CLOSED = field(CHANNEL, "isInputClosed", boolean.class);
-    private static final VarHandle CHANNEL_OUTPUT_CLOSED = field(CHANNEL, "isOutputClosed", boolean.class);
+    private static final long CHANNEL_STATE = offset(CHANNEL, "state", int.class);
+    private static final long CHANNEL_FAMILY = offset(CHANNEL, "family", ProtocolFamily.class);
+    private static final long CHANNEL_FD = offset(CHANNEL, "fd", FileDescriptor.class);
+    private static final long CHANNEL_REMOTE = offset(CHANNEL, "remoteAddress", SocketAddress.class);
+    private static final long CHANNEL_LOCAL = offset(CHANNEL, "localAddress", SocketAddress.class);
+    private static final long CHANNEL_RESET = offset(CHANNEL, "connectionReset", boolean.class);
+    private static final long CHANNEL_INPUT_CLOSED = offset(CHANNEL, "isInputClosed", boolean.class);
+    private static final long CHANNEL_OUTPUT_CLOSED = offset(CHANNEL, "isOutputClosed", boolean.class);
+    private static final long FD_NUMBER = offset(FileDescriptor.class, "fd", int.class);
 
     private static final MethodHandle POLL = method(NET, "poll", MethodType.methodType(int.class,
             FileDescriptor.class, int.class, long.class));
@@ -60,8 +67,6 @@ public final class SocketLeakState {
             FileDescriptor.class));
     private static final MethodHandle GET_OPTION = method(NET, "getSocketOption", MethodType.methodType(
             Object.class, FileDescriptor.class, SocketOption.class));
-    private static final MethodHandle FD_VAL = method(load("sun.nio.ch.IOUtil"), "fdVal",
-            MethodType.methodType(int.class, FileDescriptor.class));
     private static final int POLLIN = pollConstant("POLLIN");
     private static final int POLLERR = pollConstant("POLLERR");
 
@@ -75,26 +80,32 @@ public final class SocketLeakState {
     private SocketLeakState() {
     }
 
-    /** Whether every handle the agent relies on was found on this JDK; lists the missing ones. */
+    /** Whether every field and method the agent relies on was found on this JDK; lists the missing ones. */
     public static String missingHandles() {
         StringBuilder missing = new StringBuilder();
-        Object[][] all = {
-            {"NioSocketImpl.state", IMPL_STATE}, {"NioSocketImpl.server", IMPL_SERVER},
-            {"NioSocketImpl.readEOF", IMPL_READ_EOF}, {"NioSocketImpl.connectionReset", IMPL_RESET},
-            {"NioSocketImpl.isInputClosed", IMPL_INPUT_CLOSED}, {"NioSocketImpl.isOutputClosed", IMPL_OUTPUT_CLOSED},
-            {"SocketImpl.fd", IMPL_FD}, {"SocketImpl.address", IMPL_ADDRESS}, {"SocketImpl.port", IMPL_PORT},
-            {"SocketImpl.localport", IMPL_LOCAL_PORT}, {"SocketChannelImpl.state", CHANNEL_STATE},
-            {"SocketChannelImpl.family", CHANNEL_FAMILY}, {"SocketChannelImpl.fd", CHANNEL_FD},
-            {"SocketChannelImpl.remoteAddress", CHANNEL_REMOTE}, {"SocketChannelImpl.localAddress", CHANNEL_LOCAL},
-            {"SocketChannelImpl.connectionReset", CHANNEL_RESET},
-            {"SocketChannelImpl.isInputClosed", CHANNEL_INPUT_CLOSED},
-            {"SocketChannelImpl.isOutputClosed", CHANNEL_OUTPUT_CLOSED},
-            {"Net.poll", POLL}, {"Net.available", AVAILABLE}, {"Net.getSocketOption", GET_OPTION},
-            {"IOUtil.fdVal", FD_VAL},
+        String[] names = {
+            "NioSocketImpl.state", "NioSocketImpl.server", "NioSocketImpl.readEOF", "NioSocketImpl.connectionReset",
+            "NioSocketImpl.isInputClosed", "NioSocketImpl.isOutputClosed", "SocketImpl.fd", "SocketImpl.address",
+            "SocketImpl.port", "SocketImpl.localport", "SocketChannelImpl.state", "SocketChannelImpl.family",
+            "SocketChannelImpl.fd", "SocketChannelImpl.remoteAddress", "SocketChannelImpl.localAddress",
+            "SocketChannelImpl.connectionReset", "SocketChannelImpl.isInputClosed",
+            "SocketChannelImpl.isOutputClosed", "FileDescriptor.fd",
         };
-        for (Object[] entry : all) {
-            if (entry[1] == null) {
-                missing.append(missing.length() == 0 ? "" : ", ").append(entry[0]);
+        long[] offsets = {
+            IMPL_STATE, IMPL_SERVER, IMPL_READ_EOF, IMPL_RESET, IMPL_INPUT_CLOSED, IMPL_OUTPUT_CLOSED, IMPL_FD,
+            IMPL_ADDRESS, IMPL_PORT, IMPL_LOCAL_PORT, CHANNEL_STATE, CHANNEL_FAMILY, CHANNEL_FD, CHANNEL_REMOTE,
+            CHANNEL_LOCAL, CHANNEL_RESET, CHANNEL_INPUT_CLOSED, CHANNEL_OUTPUT_CLOSED, FD_NUMBER,
+        };
+        for (int i = 0; i < names.length; i++) {
+            if (offsets[i] == MISSING) {
+                missing.append(missing.length() == 0 ? "" : ", ").append(names[i]);
+            }
+        }
+        String[] methods = {"Net.poll", "Net.available", "Net.getSocketOption"};
+        MethodHandle[] handles = {POLL, AVAILABLE, GET_OPTION};
+        for (int i = 0; i < methods.length; i++) {
+            if (handles[i] == null) {
+                missing.append(missing.length() == 0 ? "" : ", ").append(methods[i]);
             }
         }
         if (POLLIN == 0) {
@@ -114,40 +125,40 @@ public final class SocketLeakState {
     /** A connected TCP socket or channel (not UNIX-domain, not UDP, not listening). */
     public static boolean isConnectedTcp(Object socket) {
         if (isSocketImpl(socket)) {
-            return IMPL_STATE != null && (int) IMPL_STATE.getVolatile(socket) == IMPL_CONNECTED
+            return IMPL_STATE != MISSING && U.getIntVolatile(socket, IMPL_STATE) == IMPL_CONNECTED
                     && !isListener(socket)
-                    && (IMPL_STREAM == null || (boolean) IMPL_STREAM.get(socket));
+                    && (IMPL_STREAM == MISSING || U.getBoolean(socket, IMPL_STREAM));
         }
         if (isChannel(socket)) {
-            return CHANNEL_STATE != null && (int) CHANNEL_STATE.getVolatile(socket) == CHANNEL_CONNECTED
-                    && CHANNEL_FAMILY != null && CHANNEL_FAMILY.get(socket) != StandardProtocolFamily.UNIX;
+            return CHANNEL_STATE != MISSING && U.getIntVolatile(socket, CHANNEL_STATE) == CHANNEL_CONNECTED
+                    && CHANNEL_FAMILY != MISSING && U.getReference(socket, CHANNEL_FAMILY) != StandardProtocolFamily.UNIX;
         }
         return false;
     }
 
     /** The impl of a {@code ServerSocket}. */
     public static boolean isListener(Object socket) {
-        return isSocketImpl(socket) && IMPL_SERVER != null && (boolean) IMPL_SERVER.get(socket);
+        return isSocketImpl(socket) && IMPL_SERVER != MISSING && U.getBoolean(socket, IMPL_SERVER);
     }
 
     public static InetSocketAddress remote(Object socket) {
         if (isSocketImpl(socket)) {
-            InetAddress address = IMPL_ADDRESS == null ? null : (InetAddress) IMPL_ADDRESS.get(socket);
-            int port = IMPL_PORT == null ? 0 : (int) IMPL_PORT.get(socket);
-            return address == null ? null : new InetSocketAddress(address, port);
+            Object address = IMPL_ADDRESS == MISSING ? null : U.getReference(socket, IMPL_ADDRESS);
+            int port = IMPL_PORT == MISSING ? 0 : U.getInt(socket, IMPL_PORT);
+            return address instanceof InetAddress ip ? new InetSocketAddress(ip, port) : null;
         }
-        if (isChannel(socket) && CHANNEL_REMOTE != null) {
-            return CHANNEL_REMOTE.get(socket) instanceof InetSocketAddress isa ? isa : null;
+        if (isChannel(socket) && CHANNEL_REMOTE != MISSING) {
+            return U.getReference(socket, CHANNEL_REMOTE) instanceof InetSocketAddress isa ? isa : null;
         }
         return null;
     }
 
     public static int localPort(Object socket) {
         if (isSocketImpl(socket)) {
-            return IMPL_LOCAL_PORT == null ? 0 : (int) IMPL_LOCAL_PORT.get(socket);
+            return IMPL_LOCAL_PORT == MISSING ? 0 : U.getInt(socket, IMPL_LOCAL_PORT);
         }
-        if (isChannel(socket) && CHANNEL_LOCAL != null) {
-            return CHANNEL_LOCAL.get(socket) instanceof InetSocketAddress isa ? isa.getPort() : 0;
+        if (isChannel(socket) && CHANNEL_LOCAL != MISSING) {
+            return U.getReference(socket, CHANNEL_LOCAL) instanceof InetSocketAddress isa ? isa.getPort() : 0;
         }
         return 0;
     }
@@ -167,20 +178,13 @@ public final class SocketLeakState {
 
     /** The JDK already read end-of-stream on this socket (NioSocketImpl only keeps this). */
     public static boolean endOfStreamRead(Object socket) {
-        return isSocketImpl(socket) && IMPL_READ_EOF != null && (boolean) IMPL_READ_EOF.get(socket);
+        return isSocketImpl(socket) && IMPL_READ_EOF != MISSING && U.getBoolean(socket, IMPL_READ_EOF);
     }
 
     /** The socket's descriptor number, or -1 when closed or unknown. */
     public static int descriptor(Object socket) {
         FileDescriptor fd = fd(socket);
-        if (fd == null || FD_VAL == null) {
-            return -1;
-        }
-        try {
-            return (int) FD_VAL.invokeExact(fd);
-        } catch (Throwable e) {
-            return -1;
-        }
+        return fd == null || FD_NUMBER == MISSING ? -1 : U.getInt(fd, FD_NUMBER);
     }
 
     /** SO_LINGER in seconds, -1 when off or unknown. */
@@ -222,21 +226,21 @@ public final class SocketLeakState {
     }
 
     private static FileDescriptor fd(Object socket) {
+        Object fd = null;
         if (isSocketImpl(socket)) {
-            return IMPL_FD == null ? null : (FileDescriptor) IMPL_FD.get(socket);
+            fd = IMPL_FD == MISSING ? null : U.getReference(socket, IMPL_FD);
+        } else if (isChannel(socket)) {
+            fd = CHANNEL_FD == MISSING ? null : U.getReference(socket, CHANNEL_FD);
         }
-        if (isChannel(socket)) {
-            return CHANNEL_FD == null ? null : (FileDescriptor) CHANNEL_FD.get(socket);
-        }
-        return null;
+        return fd instanceof FileDescriptor descriptor ? descriptor : null;
     }
 
-    private static boolean flag(Object socket, VarHandle ofImpl, VarHandle ofChannel) {
+    private static boolean flag(Object socket, long ofImpl, long ofChannel) {
         if (isSocketImpl(socket)) {
-            return ofImpl != null && (boolean) ofImpl.get(socket);
+            return ofImpl != MISSING && U.getBoolean(socket, ofImpl);
         }
         if (isChannel(socket)) {
-            return ofChannel != null && (boolean) ofChannel.get(socket);
+            return ofChannel != MISSING && U.getBoolean(socket, ofChannel);
         }
         return false;
     }
@@ -249,35 +253,36 @@ public final class SocketLeakState {
         }
     }
 
-    private static VarHandle field(Class<?> owner, String name, Class<?> type) {
+    /** A field's offset, or {@link #MISSING} when this JDK has no such field of that type. */
+    private static long offset(Class<?> owner, String name, Class<?> type) {
         if (owner == null) {
-            return null;
+            return MISSING;
         }
         try {
-            return MethodHandles.privateLookupIn(owner, MethodHandles.lookup()).findVarHandle(owner, name, type);
+            Field field = owner.getDeclaredField(name);
+            return field.getType() == type ? U.objectFieldOffset(field) : MISSING;
         } catch (Throwable e) {
-            return null;
+            return MISSING;
         }
     }
 
+    /** A static method of the class, found with this class's rights: in java.base, beside it. */
     private static MethodHandle method(Class<?> owner, String name, MethodType type) {
         if (owner == null) {
             return null;
         }
         try {
-            return MethodHandles.privateLookupIn(owner, MethodHandles.lookup()).findStatic(owner, name, type);
+            return MethodHandles.lookup().findStatic(owner, name, type);
         } catch (Throwable e) {
             return null;
         }
     }
 
     private static int pollConstant(String name) {
-        if (NET == null) {
-            return 0;
-        }
         try {
-            return (short) MethodHandles.privateLookupIn(NET, MethodHandles.lookup())
-                    .findStaticVarHandle(NET, name, short.class).get();
+            Class<?> net = Class.forName("sun.nio.ch.Net", true, null);
+            Field constant = net.getDeclaredField(name);
+            return U.getShort(U.staticFieldBase(constant), U.staticFieldOffset(constant));
         } catch (Throwable e) {
             return 0;
         }

@@ -70,6 +70,7 @@ class OtherAgentsTest {
         String both = run.stdout() + run.stderr();
         assertEquals(0, run.exitCode(), both);
         assertTrue(run.stdout().contains("http 200 ok") && run.stdout().contains("main done"), both);
+        assertTrue(Files.isRegularFile(report), "our report at exit: " + both);
         JsonNode json = AgentReport.read(report);
         assertEquals(2, AgentReport.sum(json, "WithOtherAgents.pair(", "opened"), "our counts: " + json);
         assertEquals(0, AgentReport.sum(json, "WithOtherAgents.pair(", "open"), "our counts: " + json);

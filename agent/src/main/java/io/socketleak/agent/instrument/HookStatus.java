@@ -12,6 +12,9 @@ import java.util.IdentityHashMap;
  * which costs the start-up more than all of this.
  */
 public final class HookStatus {
+    public HookStatus() {
+    }
+
     private final Map<Hook, String> problems = Collections.synchronizedMap(new IdentityHashMap<>());
     private final Map<Hook, Boolean> installed = Collections.synchronizedMap(new IdentityHashMap<>());
 

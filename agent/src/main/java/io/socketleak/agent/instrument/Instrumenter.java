@@ -21,7 +21,7 @@ import java.util.concurrent.ConcurrentHashMap;
 public final class Instrumenter implements ClassFileTransformer {
     /** Hooks by the internal name of their class. */
     private final Map<String, List<Hook>> byType = new LinkedHashMap<>();
-    private final HookStatus status = new HookStatus();
+    private final HookStatus status;
     private final Set<String> rewritten = ConcurrentHashMap.newKeySet();
 
     /** What the installation found. */
@@ -32,7 +32,8 @@ public final class Instrumenter implements ClassFileTransformer {
         }
     }
 
-    private Instrumenter(List<Hook> hooks) {
+    private Instrumenter(List<Hook> hooks, HookStatus status) {
+        this.status = status;
         for (Hook hook : hooks) {
             List<Hook> ofType = byType.get(hook.internalType());
             if (ofType == null) {
@@ -43,8 +44,55 @@ public final class Instrumenter implements ClassFileTransformer {
         }
     }
 
-    public static Installation install(Instrumentation inst) {
-        Instrumenter transformer = new Instrumenter(Hooks.ALL);
+    /**
+     * Installs the hooks on a thread of its own, beside the rest of the agent's start-up: a start-up
+     * on two cores then takes the longer of the two, not their sum. {@link Pending#await()} before
+     * {@code main} runs.
+     */
+    public static Pending start(Instrumentation inst, HookStatus status) {
+        Pending pending = new Pending(inst, status);
+        pending.start();
+        return pending;
+    }
+
+    /** An installation under way. */
+    public static final class Pending extends Thread {
+        private final Instrumentation inst;
+        private final HookStatus status;
+        private volatile Installation done;
+        private volatile Throwable failed;
+
+        Pending(Instrumentation inst, HookStatus status) {
+            super("socket-leak-agent-hooks");
+            setDaemon(true);
+            this.inst = inst;
+            this.status = status;
+        }
+
+        @Override
+        public void run() {
+            try {
+                done = install(inst, status);
+            } catch (Throwable t) {
+                failed = t;
+            }
+        }
+
+        /** Waits for the installation; what it threw is thrown here. */
+        public Installation await() throws InterruptedException {
+            join();
+            if (failed instanceof RuntimeException e) {
+                throw e;
+            }
+            if (failed instanceof Error e) {
+                throw e;
+            }
+            return done;
+        }
+    }
+
+    public static Installation install(Instrumentation inst, HookStatus status) {
+        Instrumenter transformer = new Instrumenter(Hooks.ALL, status);
         inst.addTransformer(transformer, true);
         Set<String> loadedBefore = new java.util.TreeSet<>();
         List<Class<?>> toRetransform = new ArrayList<>();
