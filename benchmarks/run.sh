@@ -1,15 +1,18 @@
 #!/usr/bin/env bash
-# Measures what the agent costs: the JMH benchmarks with no agent, with our agent and with the peer
-# agent (file-leak-detector), then whole-JVM measurements (start-up, heap per socket, report time,
-# memory under churn). Writes one Markdown table: results/latest.md, or results/smoke.md with --smoke.
+# Measures what the agent costs: start-up (wall, CPU, peak RSS under GNU time), the JMH benchmarks
+# with no agent, with our agent and with the peer agent (file-leak-detector), then whole-JVM
+# measurements (heap per socket, report time, memory under churn). Writes one Markdown table:
+# results/latest.md, or results/smoke.md with --smoke.
 #
-#   benchmarks/run.sh [--smoke] [--only REGEX]
+#   benchmarks/run.sh [--smoke] [--only REGEX | --only-startup]
 #
-#   --smoke        one 200 ms iteration per benchmark and tiny sizes (a few minutes): proves the
-#                  suite still runs, as CI does; its numbers mean nothing
-#   --only REGEX   JMH benchmarks to run, matched after the package, e.g. 'ConnectClose.*',
-#                  without the whole-JVM measurements (writes results/partial.md)
-#   JAVA=...       the java to measure with (default: java on the PATH), e.g. a JDK 25
+#   --smoke         one 200 ms iteration per benchmark and tiny sizes (a few minutes): proves the
+#                   suite still runs, as CI does; its numbers mean nothing
+#   --only REGEX    JMH benchmarks to run, matched after the package, e.g. 'ConnectClose.*',
+#                   without the whole-JVM measurements (writes results/partial.md)
+#   --only-startup  the start-up table alone, no agent against the agent (about 2 minutes; writes
+#                   results/partial.md)
+#   JAVA=...        the java to measure with (default: java on the PATH), e.g. a JDK 25
 #
 # Run it on a quiet machine: other work on the CPUs shows up as agent overhead or hides it.
 set -euo pipefail
@@ -24,7 +27,8 @@ while [ $# -gt 0 ]; do
   case "$1" in
     --smoke) smoke=(--smoke) ;;
     --only) only=(--only "${2:?--only needs a regex}"); shift ;;
-    -h|--help) sed -n '2,15p' "$0" | sed 's/^# \{0,1\}//'; exit 0 ;;
+    --only-startup) only=(--only-startup) ;;
+    -h|--help) sed -n '2,17p' "$0" | sed 's/^# \{0,1\}//'; exit 0 ;;
     *) echo "run.sh: unknown argument '$1' (try --help)" >&2; exit 2 ;;
   esac
   shift
@@ -37,6 +41,12 @@ bench="$here/target/benchmarks.jar"
 if [ -z "${BENCH_NETNS:-}" ]; then
   if [ ! -f "$agent" ]; then (cd "$root" && mvn -B -q -pl agent package -DskipTests); fi
   if [ ! -f "$bench" ]; then (cd "$root" && mvn -B -q -f benchmarks/pom.xml package); fi
+  # The start-up table needs GNU time; without it the suite says so and skips the table.
+  if [ ! -x /usr/bin/time ] && [ "${only[0]:-}" != --only ] && [ "$(id -u)" = 0 ] \
+      && command -v apt-get >/dev/null; then
+    { apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq time; } >&2 \
+      || echo "run.sh: could not install GNU time (Debian package time)" >&2
+  fi
 fi
 
 # A private network namespace, where allowed (root, unshare, ip): millions of loopback connections

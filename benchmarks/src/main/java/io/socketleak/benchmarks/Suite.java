@@ -19,6 +19,7 @@ import java.util.TreeMap;
 import java.util.concurrent.TimeUnit;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
+import java.util.stream.Stream;
 import org.openjdk.jmh.infra.BenchmarkParams;
 import org.openjdk.jmh.results.BenchmarkResult;
 import org.openjdk.jmh.results.IterationResult;
@@ -36,7 +37,8 @@ import org.openjdk.jmh.util.Version;
 /**
  * The whole benchmark run behind {@code benchmarks/run.sh}: the JMH benchmarks in interleaved rounds
  * of one fork per variant (no agent, our agent, the peer agent), the {@link WholeProcess}
- * measurements in child JVMs, and one Markdown table of the results next to the budgets.
+ * measurements in child JVMs (start-up under GNU time first), and one Markdown table of the results
+ * next to the budgets.
  *
  * <p>Each round of a variant is one JMH run whose fork gets the variant's {@code -javaagent} through
  * {@code jvmArgsAppend}: the agent must be there when the JVM starts, so it cannot be a
@@ -44,27 +46,15 @@ import org.openjdk.jmh.util.Version;
  * ({@code java -jar benchmarks.jar ConnectClose -jvmArgsAppend -javaagent:...}).
  *
  * <p>Arguments: {@code --agent <jar> --out <file.md> --work <dir> [--peer <jar>] [--smoke]
- * [--only <regex>]}.
+ * [--only <regex> | --only-startup]}.
  */
 public final class Suite {
     private static final String PACKAGE = Suite.class.getPackageName();
 
-    /**
-     * How one JVM is started: which agent, with which options.
-     *
-     * @param jmhJvmArgs the same for JMH forks, where our agent installs its hooks before the
-     *                   benchmark starts ({@code startup=blocking}): on a busy 2-core machine the
-     *                   background installation would otherwise still be running into the measured
-     *                   iterations. Start-up itself is measured with the defaults, in whole JVMs.
-     */
-    record Variant(String key, String title, List<String> jvmArgs, List<String> jmhJvmArgs) {
-        Variant(String key, String title, List<String> jvmArgs) {
-            this(key, title, jvmArgs, jvmArgs);
-        }
-
+    /** How one JVM is started: which agent, with which options. */
+    record Variant(String key, String title, List<String> jvmArgs) {
         static Variant ours(String key, String title, Path agentJar, String options) {
-            return new Variant(key, title, List.of("-javaagent:" + agentJar + "=" + options),
-                    List.of("-javaagent:" + agentJar + "=" + options + ",startup=blocking"));
+            return new Variant(key, title, List.of("-javaagent:" + agentJar + "=" + options));
         }
     }
 
@@ -106,6 +96,11 @@ public final class Suite {
      * few percent, and fork-to-fork variation on 2 cores is of the same size, so more, shorter forks.
      */
     private static final int FLOOR_ROUNDS = 10;
+    /** Runs per variant of each start-up workload. */
+    private static final int STARTUP_RUNS = 11;
+    private static final Path GNU_TIME = Path.of("/usr/bin/time");
+    /** What the agent may add to a whole JVM's start-up: wall ms, CPU ms, peak RSS MiB. */
+    private static final double[] STARTUP_BUDGETS = {100, 150, 15};
 
     /** What a child JVM printed as {@code result} lines, or why it failed. */
     record ChildRun(Map<String, String> results, String failure) {
@@ -120,6 +115,8 @@ public final class Suite {
     private final Path work;
     private final Path out;
     private final String only;
+    private final boolean onlyStartup;
+    /** {@code --only} or {@code --only-startup}: no other whole-process measurement. */
     private final boolean partial;
     private final String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
     private final List<String> notes = new ArrayList<>();
@@ -136,14 +133,18 @@ public final class Suite {
         out = Path.of(required(args, "--out")).toAbsolutePath();
         work = Path.of(required(args, "--work")).toAbsolutePath();
         only = args.getOrDefault("--only", ".*");
-        partial = args.containsKey("--only");
+        onlyStartup = args.containsKey("--only-startup");
+        if (onlyStartup && args.containsKey("--only")) {
+            throw new IllegalArgumentException("--only and --only-startup exclude each other");
+        }
+        partial = args.containsKey("--only") || onlyStartup;
     }
 
     public static void main(String[] argv) throws Exception {
         Map<String, String> args = new LinkedHashMap<>();
         for (int i = 0; i < argv.length; i++) {
-            if (argv[i].equals("--smoke")) {
-                args.put("--smoke", "");
+            if (argv[i].equals("--smoke") || argv[i].equals("--only-startup")) {
+                args.put(argv[i], "");
             } else if (argv[i].startsWith("--") && i + 1 < argv.length) {
                 args.put(argv[i], argv[++i]);
             } else {
@@ -163,14 +164,21 @@ public final class Suite {
         long started = System.nanoTime();
         String machineAtStart = loadAverage();
 
-        List<Variant> variants = variants();
+        List<Variant> variants = new ArrayList<>();
+        variants.add(new Variant("none", "no agent", List.of()));
+        variants.add(Variant.ours("agent", "agent (defaults)", agentJar, "interval=0"));
+        if (!onlyStartup) {
+            variants.add(thirdVariant());
+        }
+        // First, while the kernel's tables are still small: the agent's thread reads them.
+        String startup = partial && !onlyStartup ? "" : startup(variants.get(0), variants.get(1));
         // Rounds of one fork per variant, interleaved: a machine that drifts over the run (load, the
         // kernel's TIME_WAIT table) then weighs on every variant alike.
         Map<String, Map<String, Samples>> jmh = new LinkedHashMap<>();
         for (Variant variant : variants) {
             jmh.put(variant.key(), new LinkedHashMap<>());
         }
-        int rounds = smoke ? 1 : JMH_ROUNDS;
+        int rounds = onlyStartup ? 0 : smoke ? 1 : JMH_ROUNDS;
         for (int round = 1; round <= rounds; round++) {
             for (Variant variant : variants) {
                 runJmh(variant, false, variant.key() + "-" + round, "round " + round + "/" + rounds,
@@ -178,7 +186,7 @@ public final class Suite {
             }
         }
         Map<String, Samples> floor = new LinkedHashMap<>();
-        if (Pattern.compile(only).matcher(FLOOR).matches()) {
+        if (!onlyStartup && Pattern.compile(only).matcher(FLOOR).matches()) {
             int floorRounds = smoke ? 1 : FLOOR_ROUNDS;
             for (int round = 1; round <= floorRounds; round++) {
                 runJmh(variants.get(0), true, "floor-" + round,
@@ -192,19 +200,21 @@ public final class Suite {
                         variant));
             }
         });
-        // A partial run (--only) is for the JMH benchmarks it names: no whole-process measurements.
+        // A partial run is for what it names: the JMH benchmarks of --only, or the start-up table.
         String wholeProcess = partial ? "" : wholeProcess(variants);
 
         Duration took = Duration.ofNanos(System.nanoTime() - started);
         StringBuilder md = new StringBuilder();
         header(md, variants, machineAtStart, took);
-        jmhTable(md, variants, jmh, false);
-        jmhTable(md, variants, jmh, true);
-        stackFloorTable(md, floor, jmh);
-        md.append(wholeProcess);
+        if (!onlyStartup) {
+            jmhTable(md, variants, jmh, false);
+            jmhTable(md, variants, jmh, true);
+            stackFloorTable(md, floor, jmh);
+        }
+        md.append(startup).append(wholeProcess);
         md.append("\n## Notes\n\n");
         if (agentChecks.isEmpty()) {
-            notes.add("No agent self-check was recorded (every agent run failed?).");
+            notes.add("No agent self-check was recorded (no agent ran, or every agent run failed).");
         } else {
             md.append("- Agent self-checks (the agent's own counters, read through its MXBean at the end of"
                     + " each measurement):\n");
@@ -224,25 +234,20 @@ public final class Suite {
 
     // ---------------------------------------------------------------- variants
 
-    private List<Variant> variants() throws Exception {
-        List<Variant> variants = new ArrayList<>();
-        variants.add(new Variant("none", "no agent", List.of()));
-        variants.add(Variant.ours("agent", "agent (defaults)", agentJar, "interval=0"));
+    /** The peer agent, or where it cannot run, our agent doing all it can. */
+    private Variant thirdVariant() throws Exception {
         String peerProblem = peerProblem();
         if (peerProblem == null) {
-            variants.add(new Variant("peer", peerName(), List.of("-javaagent:" + peerJar)));
-        } else {
-            // The peer cannot run here: compare against our agent doing all it can instead.
-            Path dir = work.resolve("thorough");
-            Files.createDirectories(dir);
-            String options = "interval=1s,closeWaitAfter=1s,report=" + dir.resolve("report.json")
-                    + ",log=" + dir.resolve("agent.log");
-            variants.add(Variant.ours("thorough", "agent, most thorough", agentJar, options));
-            notes.add("The peer agent, " + peerName() + ", could not be measured: " + peerProblem
-                    + " The third column is therefore our agent at its most thorough setting (`" + options
-                    + "`: a summary, the report file rewritten and CLOSE_WAIT deadlines checked every second).");
+            return new Variant("peer", peerName(), List.of("-javaagent:" + peerJar));
         }
-        return variants;
+        Path dir = work.resolve("thorough");
+        Files.createDirectories(dir);
+        String options = "interval=1s,closeWaitAfter=1s,report=" + dir.resolve("report.json")
+                + ",log=" + dir.resolve("agent.log");
+        notes.add("The peer agent, " + peerName() + ", could not be measured: " + peerProblem
+                + " The third column is therefore our agent at its most thorough setting (`" + options
+                + "`: a summary, the report file rewritten and CLOSE_WAIT deadlines checked every second).");
+        return Variant.ours("thorough", "agent, most thorough", agentJar, options);
     }
 
     private String peerName() {
@@ -260,7 +265,7 @@ public final class Suite {
             return "its jar was not found (" + peerJar + ").";
         }
         Path err = work.resolve("logs/peer-check.err");
-        ChildRun check = child(List.of("-javaagent:" + peerJar), List.of("oneConnection"), "peer-check",
+        ChildRun check = child(List.of("-javaagent:" + peerJar), List.of("startupOneSocket"), "peer-check",
                 Duration.ofMinutes(1));
         if (check.failure() == null) {
             return null;
@@ -291,7 +296,7 @@ public final class Suite {
                 // up front, as a running service's is: otherwise whichever variant allocates more pays
                 // for the kernel zeroing fresh pages during the measurement.
                 .jvmArgs("-Xms1g", "-Xmx1g", "-XX:+AlwaysPreTouch")
-                .jvmArgsAppend(variant.jmhJvmArgs().toArray(new String[0]))
+                .jvmArgsAppend(variant.jvmArgs().toArray(new String[0]))
                 .forks(1)
                 .addProfiler(ProcessCpu.class)
                 .result(work.resolve("jmh-" + resultName + ".json").toString())
@@ -307,7 +312,7 @@ public final class Suite {
             options.forks(1).warmupIterations(0).measurementIterations(1)
                     .measurementTime(TimeValue.milliseconds(200)).shouldFailOnError(true);
         }
-        System.out.println("=== JMH " + what + ", " + variant.title() + " " + String.join(" ", variant.jmhJvmArgs()));
+        System.out.println("=== JMH " + what + ", " + variant.title() + " " + String.join(" ", variant.jvmArgs()));
         long overflowsBefore = listenOverflows();
         Collection<RunResult> results;
         try {
@@ -495,10 +500,129 @@ public final class Suite {
         return ratio[0] - error <= budget ? "unclear (within error)" : "**no**";
     }
 
+    // ---------------------------------------------------------------- start-up
+
+    /**
+     * Each workload in fresh JVMs under GNU time, no agent and the agent alternating: wall time, CPU
+     * time of the whole process and peak RSS, as the kernel counts them for the process, the JVM's own
+     * threads (compiler, GC) included.
+     */
+    private String startup(Variant none, Variant agent) throws Exception {
+        StringBuilder md = new StringBuilder("\n## Start-up, whole JVM\n\n");
+        if (!Files.isExecutable(GNU_TIME)) {
+            String skipped = "Not measured: " + GNU_TIME + " (GNU time, Debian package `time`) is missing.";
+            System.out.println("=== start-up: " + skipped);
+            return md.append(skipped).append('\n').toString();
+        }
+        int runs = smoke ? 2 : STARTUP_RUNS;
+        md.append("Each run is a fresh JVM with default heap settings, started by `").append(GNU_TIME)
+                .append(" -f '%e %U %S %M'`: wall time from start to exit, CPU time of the process (user +")
+                .append(" system, all threads), peak resident set; GNU time counts to 10 ms. No agent and the")
+                .append(" agent alternate, ").append(runs).append(" runs each, after one uncounted run of each")
+                .append(" (jars into the page cache; the agent's self-check, in the notes). Medians; \"added\" is")
+                .append(" the agent's median minus no agent's. `startupOneSocket`: a main that opens and closes")
+                .append(" one loopback connection. `startupHeld`: a main that opens ")
+                .append(WholeProcess.HELD_CONNECTIONS).append(" loopback connections to a server socket of its")
+                .append(" own (").append(2 * WholeProcess.HELD_CONNECTIONS).append(" sockets), holds them ")
+                .append(WholeProcess.HELD_MILLIS / 1000).append(" s and closes them (reset by the server side, so that")
+                .append(" no run leaves TIME_WAIT entries to the next). The kernel's TCP tables,")
+                .append(" which the agent's thread reads, held ").append(tcpTableEntries())
+                .append(" entries when this started.\n\n");
+        md.append(String.format(Locale.ROOT, "| Workload | no agent: wall | CPU | peak RSS | agent: wall | CPU"
+                + " | peak RSS | added: wall (≤ +%.0f ms) | CPU (≤ +%.0f ms) | peak RSS (≤ +%.0f MiB) | met |\n",
+                STARTUP_BUDGETS[0], STARTUP_BUDGETS[1], STARTUP_BUDGETS[2]));
+        md.append("|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---|\n");
+        List<Variant> variants = List.of(none, agent);
+        Duration limit = Duration.ofMinutes(2);
+        for (String workload : List.of("startupOneSocket", "startupHeld")) {
+            System.out.println("=== start-up, " + workload + ", " + runs + " runs per variant");
+            for (Variant v : variants) {
+                ChildRun check = child(v.jvmArgs(), List.of(workload, "check"), workload + "-check-" + v.key(),
+                        limit);
+                agentCheck(v, workload, check);
+            }
+            Map<String, double[][]> measured = new LinkedHashMap<>(); // per variant: [run][wall, CPU, RSS]
+            for (Variant v : variants) {
+                measured.put(v.key(), new double[runs][]);
+            }
+            for (int run = 0; run < runs; run++) {
+                for (Variant v : variants) {
+                    measured.get(v.key())[run] = timedRun(v, workload, workload + "-" + v.key() + "-" + (run + 1),
+                            limit);
+                }
+            }
+            double[] noAgent = medians(measured.get(none.key()));
+            double[] withAgent = medians(measured.get(agent.key()));
+            double[] added = new double[3];
+            List<String> over = new ArrayList<>();
+            String[] measures = {"wall", "CPU", "peak RSS"};
+            for (int i = 0; i < 3; i++) {
+                added[i] = withAgent[i] - noAgent[i];
+                if (!(added[i] <= STARTUP_BUDGETS[i])) { // NaN, a failed workload, is over too
+                    over.add(measures[i]);
+                }
+            }
+            md.append("| `").append(workload).append("` | ").append(startupCells(noAgent, "%.0f ms", "%.1f MiB"))
+                    .append(startupCells(withAgent, "%.0f ms", "%.1f MiB"))
+                    .append(startupCells(added, "%+.0f ms", "%+.1f MiB"))
+                    .append(smoke ? "not judged (smoke)" : over.isEmpty() ? "yes"
+                            : "**no** (" + String.join(", ", over) + ")").append(" |\n");
+        }
+        return md.toString();
+    }
+
+    /** Wall ms, CPU ms, peak RSS MiB of one run under GNU time; NaN for a failed run. */
+    private double[] timedRun(Variant v, String workload, String name, Duration limit) throws Exception {
+        Path times = work.resolve("logs/" + name + ".time");
+        ChildRun run = child(List.of(GNU_TIME.toString(), "-f", "%e %U %S %M", "-o", times.toString()),
+                v.jvmArgs(), List.of(workload), name, limit);
+        List<String> lines = Files.exists(times) ? Files.readAllLines(times) : List.of();
+        // The last line: GNU time puts "Command exited with non-zero status" before it.
+        String[] fields = lines.isEmpty() ? new String[0] : lines.get(lines.size() - 1).trim().split(" ");
+        if (run.failure() != null || fields.length != 4) {
+            failures++;
+            notes.add("Start-up run " + name + " with " + v.title() + " failed: "
+                    + (run.failure() != null ? run.failure() : "no times in " + times) + ".");
+            return new double[] {Double.NaN, Double.NaN, Double.NaN};
+        }
+        return new double[] {Double.parseDouble(fields[0]) * 1000,
+                (Double.parseDouble(fields[1]) + Double.parseDouble(fields[2])) * 1000,
+                Long.parseLong(fields[3]) / 1024.0}; // GNU time's %M is in KiB
+    }
+
+    private static double[] medians(double[][] runs) {
+        double[] medians = new double[3];
+        for (int i = 0; i < 3; i++) {
+            int measure = i;
+            medians[i] = median(Arrays.stream(runs).mapToDouble(run -> run[measure]).toArray());
+        }
+        return medians;
+    }
+
+    private static String startupCells(double[] values, String millis, String mebibytes) {
+        return cell(values[0], millis) + " | " + cell(values[1], millis) + " | " + cell(values[2], mebibytes) + " | ";
+    }
+
+    private static String cell(double value, String format) {
+        return Double.isNaN(value) ? "failed" : String.format(Locale.ROOT, format, value);
+    }
+
+    /** Rows of /proc/net/tcp and tcp6, this network namespace's TCP sockets and TIME_WAIT entries. */
+    private static String tcpTableEntries() {
+        long rows = 0;
+        for (String table : List.of("/proc/net/tcp", "/proc/net/tcp6")) {
+            try (Stream<String> lines = Files.lines(Path.of(table))) {
+                rows += Math.max(0, lines.count() - 1); // less the heading
+            } catch (IOException e) {
+                return "an unknown number of";
+            }
+        }
+        return Long.toString(rows);
+    }
+
     // ---------------------------------------------------------------- whole process
 
     private String wholeProcess(List<Variant> variants) throws Exception {
-        int startRuns = smoke ? 3 : 21;
         List<Integer> heapSizes = smoke ? List.of(1_000) : List.of(10_000, 100_000);
         int reportSockets = smoke ? 1_000 : 10_000;
         int reportSites = smoke ? 100 : 1_000;
@@ -514,36 +638,6 @@ public final class Suite {
                 .append(" | added by agent | added by ").append(third.key().equals("peer") ? "peer" : "thorough")
                 .append(" | budget | agent within budget |\n");
         md.append("|---|---:|---:|---:|---:|---:|---:|---|\n");
-
-        // Start-up: the variants interleaved, so a slow patch of the machine hits them all alike.
-        for (String main : List.of("empty", "oneConnection")) {
-            System.out.println("=== start-up, " + main + " main, " + startRuns + " runs per variant");
-            Map<String, double[]> millis = new LinkedHashMap<>();
-            for (Variant v : variants) {
-                millis.put(v.key(), new double[startRuns]);
-            }
-            for (Variant v : variants) {
-                startToExitMillis(v, main); // not counted: brings the jars into the page cache
-            }
-            for (int run = 0; run < startRuns; run++) {
-                for (Variant v : variants) {
-                    millis.get(v.key())[run] = startToExitMillis(v, main);
-                }
-            }
-            Map<String, Double> medians = new LinkedHashMap<>();
-            for (Variant v : variants) {
-                double[] values = millis.get(v.key());
-                medians.put(v.key(), median(values));
-                long failed = Arrays.stream(values).filter(Double::isNaN).count();
-                if (failed > 0) {
-                    notes.add(failed + " of " + startRuns + " start-up runs (" + main + " main) with " + v.title()
-                            + " failed; the median is of the others.");
-                }
-            }
-            row(md, "JVM start to exit, " + (main.equals("empty") ? "empty main" : "main opening one connection")
-                            + " (ms, median of " + startRuns + ")",
-                    variants, medians, 150, "≤ 150 ms added", "%.0f");
-        }
 
         for (int size : heapSizes) {
             Map<String, Double> perSocket = new LinkedHashMap<>();
@@ -708,26 +802,16 @@ public final class Suite {
         return all;
     }
 
-    private double startToExitMillis(Variant v, String main) throws Exception {
-        List<String> command = new ArrayList<>(List.of(java));
-        command.addAll(v.jvmArgs());
-        command.addAll(List.of("-cp", System.getProperty("java.class.path"), WholeProcess.class.getName(), main));
-        long start = System.nanoTime();
-        Process process = new ProcessBuilder(command)
-                .redirectOutput(ProcessBuilder.Redirect.DISCARD)
-                .redirectError(ProcessBuilder.Redirect.DISCARD)
-                .start();
-        if (!process.waitFor(1, TimeUnit.MINUTES)) {
-            process.destroyForcibly();
-            return Double.NaN;
-        }
-        long nanos = System.nanoTime() - start;
-        return process.exitValue() == 0 ? nanos / 1e6 : Double.NaN;
-    }
-
     /** Runs {@link WholeProcess} in a child JVM; its output is kept under {@code work/logs}. */
     private ChildRun child(List<String> jvmArgs, List<String> args, String name, Duration limit) throws Exception {
-        List<String> command = new ArrayList<>(List.of(java));
+        return child(List.of(), jvmArgs, args, name, limit);
+    }
+
+    /** The same, the JVM started by the {@code wrapper} command (GNU time). */
+    private ChildRun child(List<String> wrapper, List<String> jvmArgs, List<String> args, String name,
+                           Duration limit) throws Exception {
+        List<String> command = new ArrayList<>(wrapper);
+        command.add(java);
         command.addAll(jvmArgs);
         command.addAll(List.of("-cp", System.getProperty("java.class.path"), WholeProcess.class.getName()));
         command.addAll(args);
@@ -739,6 +823,7 @@ public final class Suite {
                 .start();
         String failure = null;
         if (!process.waitFor(limit.toSeconds(), TimeUnit.SECONDS)) {
+            process.descendants().forEach(ProcessHandle::destroyForcibly); // the JVM under a wrapper
             process.destroyForcibly().waitFor();
             failure = "no result within " + limit.toMinutes() + " min (see " + stderr + ")";
         } else if (process.exitValue() != 0) {
@@ -763,7 +848,8 @@ public final class Suite {
             md.append("> **Smoke run**: one 200 ms iteration per benchmark and tiny whole-process sizes. It"
                     + " shows that the suite runs; its numbers say nothing about speed.\n\n");
         }
-        md.append("Written by `benchmarks/run.sh").append(smoke ? " --smoke" : "").append("` on ")
+        md.append("Written by `benchmarks/run.sh").append(smoke ? " --smoke" : "")
+                .append(onlyStartup ? " --only-startup" : partial ? " --only '" + only + "'" : "").append("` on ")
                 .append(ZonedDateTime.now().format(DateTimeFormatter.ISO_OFFSET_DATE_TIME))
                 .append(", in ").append(took.toMinutes()).append(" min ").append(took.toSecondsPart())
                 .append(" s.\n\n");
@@ -776,10 +862,11 @@ public final class Suite {
         md.append("| JDK | ").append(System.getProperty("java.vm.name")).append(' ')
                 .append(System.getProperty("java.runtime.version")).append(" (")
                 .append(System.getProperty("java.vm.vendor")).append(") |\n");
-        md.append("| JMH | ").append(Version.getPlainVersion()).append(smoke
-                ? ", smoke: 1 fork, no warm-up, 1 × 200 ms iteration"
-                : ", " + JMH_ROUNDS + " rounds of one fork per variant, interleaved; each fork 3 × 2 s warm-up,"
-                + " 5 × 2 s measurement").append(" |\n");
+        String jmhSetup = smoke ? "smoke: 1 fork, no warm-up, 1 × 200 ms iteration"
+                : JMH_ROUNDS + " rounds of one fork per variant, interleaved; each fork 3 × 2 s warm-up,"
+                + " 5 × 2 s measurement";
+        md.append("| JMH | ").append(onlyStartup ? "not run (`--only-startup`)"
+                : Version.getPlainVersion() + ", " + jmhSetup).append(" |\n");
         md.append("| Network | ").append("private".equals(System.getenv("BENCH_NETNS"))
                         ? "private network namespace (loopback only, isolated from the host's ports)"
                         : "the host's network namespace")
@@ -794,10 +881,7 @@ public final class Suite {
         for (Variant v : variants) {
             md.append("- **").append(v.title()).append("**: `")
                     .append(v.jvmArgs().isEmpty() ? "(none)" : String.join(" ", v.jvmArgs()))
-                    .append("`").append(v.jmhJvmArgs().equals(v.jvmArgs()) ? ""
-                            : " (in JMH forks with `startup=blocking` added: the hooks are in before the benchmark"
-                            + " starts, so no measured iteration pays for installing them)")
-                    .append("\n");
+                    .append("`\n");
         }
     }
 

@@ -25,8 +25,11 @@ import javax.management.ObjectName;
  * agent. Results go to standard output as lines {@code result <key> <value>}.
  *
  * <ul>
- *   <li>{@code empty}, {@code oneConnection}: trivial mains whose wall time from start to exit is
- *       the start-up cost (the second loads and, with the agent, instruments the socket classes);
+ *   <li>{@code startupOneSocket [check]}: opens and closes one loopback connection; timed from start
+ *       to exit, the start-up cost (the socket classes load and, with the agent, are instrumented);
+ *   <li>{@code startupHeld [check]}: the same with {@value #HELD_CONNECTIONS} connections held open
+ *       for {@value #HELD_MILLIS} ms. With {@code check}, the agent's self-check is printed (it makes
+ *       the platform MBean server, which a timed run must not pay for);
  *   <li>{@code heap <n>}: heap retained by {@code n} open client sockets;
  *   <li>{@code report <sockets> <callSites>}: time to build the MXBean's reports;
  *   <li>{@code churn <connections> <every>}: used heap, sampled while connections open and close.
@@ -39,33 +42,26 @@ public final class WholeProcess {
     private static final Pattern NUMBER_FIELD = Pattern.compile("\"(\\w+)\"\\s*:\\s*(-?\\d+)");
     /** The agent turns stacks into call sites within 200 ms; this leaves it ample time. */
     private static final long SETTLE_MILLIS = 1_000;
+    /** Connections of {@code startupHeld}: twice as many descriptors, both ends are in this JVM. */
+    static final int HELD_CONNECTIONS = 1_000;
+    static final long HELD_MILLIS = 2_000;
 
     private WholeProcess() {
     }
 
     public static void main(String[] args) throws Exception {
+        boolean check = args.length > 1 && args[1].equals("check");
         switch (args[0]) {
-            case "empty" -> {
-                // Nothing: the cost of the JVM (and agent) starting and stopping.
-            }
-            case "oneConnection" -> oneConnection();
-            case "heap" -> {
-                awaitAgent();
-                heap(Integer.parseInt(args[1]));
-            }
-            case "report" -> {
-                awaitAgent();
-                report(Integer.parseInt(args[1]), Integer.parseInt(args[2]));
-            }
-            case "churn" -> {
-                awaitAgent();
-                churn(Integer.parseInt(args[1]), Integer.parseInt(args[2]));
-            }
+            case "startupOneSocket" -> startupOneSocket(check);
+            case "startupHeld" -> startupHeld(check);
+            case "heap" -> heap(Integer.parseInt(args[1]));
+            case "report" -> report(Integer.parseInt(args[1]), Integer.parseInt(args[2]));
+            case "churn" -> churn(Integer.parseInt(args[1]), Integer.parseInt(args[2]));
             default -> throw new IllegalArgumentException("unknown measurement " + args[0]);
         }
     }
 
-    private static void oneConnection() throws IOException {
+    private static void startupOneSocket(boolean check) throws Exception {
         InetAddress loopback = InetAddress.getLoopbackAddress();
         try (ServerSocket server = new ServerSocket(0, 1, loopback);
              Socket client = new Socket(loopback, server.getLocalPort());
@@ -73,18 +69,33 @@ public final class WholeProcess {
             client.getOutputStream().write(1);
             accepted.getInputStream().read();
         }
+        if (check) {
+            agentHealth();
+        }
     }
 
-    /**
-     * The agent installs its hooks beside the JVM's start-up: wait for it (its MXBean comes last), so
-     * that the sockets measured are all tracked.
-     */
-    private static void awaitAgent() throws InterruptedException {
-        if (System.getProperty("socketleak.agent.version") == null) {
-            return;
+    private static void startupHeld(boolean check) throws Exception {
+        long needed = 2L * HELD_CONNECTIONS + 1_000; // and room for the JVM's own
+        if (openFileLimit() < needed) {
+            throw new IllegalStateException("needs " + needed + " descriptors, ulimit -n is " + openFileLimit());
         }
-        for (int i = 0; i < 1500 && !ManagementFactory.getPlatformMBeanServer().isRegistered(DETECTOR); i++) {
-            Thread.sleep(20);
+        InetAddress loopback = InetAddress.getLoopbackAddress();
+        Socket[] clients = new Socket[HELD_CONNECTIONS];
+        Socket[] accepted = new Socket[HELD_CONNECTIONS];
+        try (ServerSocket server = new ServerSocket(0, 1, loopback)) {
+            for (int i = 0; i < HELD_CONNECTIONS; i++) {
+                clients[i] = new Socket(loopback, server.getLocalPort());
+                accepted[i] = server.accept();
+                // Reset at close: a normal close leaves TIME_WAIT entries in the kernel's table, which
+                // the agent's thread reads, so each run would pay for the runs before it.
+                accepted[i].setSoLinger(true, 0);
+            }
+            Thread.sleep(HELD_MILLIS);
+            if (check) {
+                agentHealth();
+            }
+            closeAll(accepted);
+            closeAll(clients);
         }
     }
 
@@ -268,6 +279,7 @@ public final class WholeProcess {
         result("agentNotStoredOpen", numberField(json, "notStoredOpen"));
     }
 
+    /** The agent registers its MXBean when the platform MBean server is made: here, if not before. */
     private static boolean agentPresent() {
         return ManagementFactory.getPlatformMBeanServer().isRegistered(DETECTOR);
     }
