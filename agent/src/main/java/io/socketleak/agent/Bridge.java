@@ -29,7 +29,8 @@ final class Bridge {
             "io.socketleak.bootstrap.SocketLeakState",
             "io.socketleak.bootstrap.SocketLeakBacktraces");
 
-    private static final String SOCKET_CLASS = "sun.nio.ch.Net";
+    /** A class of the bridge's package that no hook rewrites: looking it up must not load a target early. */
+    private static final String PACKAGE_MEMBER = "sun.nio.ch.IOUtil";
 
     private Bridge() {
     }
@@ -39,7 +40,7 @@ final class Bridge {
         if (defined()) {
             return;
         }
-        MethodHandles.Lookup javaBase = MethodHandles.privateLookupIn(Class.forName(SOCKET_CLASS, false, null),
+        MethodHandles.Lookup javaBase = MethodHandles.privateLookupIn(Class.forName(PACKAGE_MEMBER, false, null),
                 MethodHandles.lookup());
         for (String name : CLASSES) {
             String resource = name.replace('.', '/') + ".class";

@@ -47,7 +47,6 @@ public final class Installer {
         Publisher mxBean = new Publisher(options.jmx(), log);
         TrackingSink sink = new TrackingSink(tracker, mxBean);
         SocketLeakEvents.install(sink);
-        String missingHandles = SocketLeakState.missingHandles();
         Reporter reporter = new Reporter(tracker, new Health(hooks, tracker), tcp, options.portRange(),
                 options.timeWait());
         DetectorThread detector = new DetectorThread(tracker, reporter,
@@ -59,6 +58,8 @@ public final class Installer {
             SocketLeakEvents.install(null); // whatever hooks took, they report to no one: the agent is off
             throw e;
         }
+        // Only now: its first use loads the socket classes, which must load through the hooks' transformer.
+        String missingHandles = SocketLeakState.missingHandles();
         if (!hooks.anyInstalled()) {
             SocketLeakEvents.install(null);
             log.warn("no hook could be installed, the agent is off: " + String.join("; ", hooks.missing()));

@@ -127,7 +127,7 @@ class OperationsTest {
             assertEquals(List.of("ESTABLISHED", "ESTABLISHED", "LISTEN"), before.stream().sorted().toList(),
                     "the pair and the listener that were open before the attach: " + report.get("openedBeforeAttach"));
             String text = cli("report", target.pid()).stdout();
-            assertTrue(text.contains("Open since before tracking began (before an attach, or in the JVM's first moments; no stack): 3"), text);
+            assertTrue(text.contains("Open since before tracking began (before an attach, or opened by another agent first; no stack): 3"), text);
         }
     }
 

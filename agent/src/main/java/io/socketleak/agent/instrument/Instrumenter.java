@@ -50,7 +50,11 @@ public final class Instrumenter implements ClassFileTransformer {
      * {@code main} runs.
      */
     public static Pending start(Instrumentation inst, HookStatus status) {
-        Pending pending = new Pending(inst, status);
+        // Registered here, first of all: any class may load a target as a side effect (on JDK 25,
+        // reading a file loads SocketChannelImpl), and each must load through the transformer.
+        Instrumenter transformer = new Instrumenter(Hooks.ALL, status);
+        inst.addTransformer(transformer, true);
+        Pending pending = new Pending(inst, transformer);
         pending.start();
         return pending;
     }
@@ -58,21 +62,21 @@ public final class Instrumenter implements ClassFileTransformer {
     /** An installation under way. */
     public static final class Pending extends Thread {
         private final Instrumentation inst;
-        private final HookStatus status;
+        private final Instrumenter transformer;
         private volatile Installation done;
         private volatile Throwable failed;
 
-        Pending(Instrumentation inst, HookStatus status) {
+        Pending(Instrumentation inst, Instrumenter transformer) {
             super("socket-leak-agent-hooks");
             setDaemon(true);
             this.inst = inst;
-            this.status = status;
+            this.transformer = transformer;
         }
 
         @Override
         public void run() {
             try {
-                done = install(inst, status);
+                done = transformer.loadTargets(inst);
             } catch (Throwable t) {
                 failed = t;
             }
@@ -91,9 +95,9 @@ public final class Instrumenter implements ClassFileTransformer {
         }
     }
 
-    public static Installation install(Instrumentation inst, HookStatus status) {
-        Instrumenter transformer = new Instrumenter(Hooks.ALL, status);
-        inst.addTransformer(transformer, true);
+    /** Loads the targets, which rewrites them, and retransforms those that were loaded already. */
+    private Installation loadTargets(Instrumentation inst) {
+        Instrumenter transformer = this;
         Set<String> loadedBefore = new java.util.TreeSet<>();
         List<Class<?>> toRetransform = new ArrayList<>();
         for (Map.Entry<String, List<Hook>> entry : transformer.byType.entrySet()) {

@@ -64,7 +64,7 @@ public final class TextReport {
 
         List<SocketsBeforeAttach.Socket> before = report.openedBeforeAttach();
         if (before != null && !before.isEmpty()) {
-            out.append('\n').append("Open since before tracking began (before an attach, or in the JVM's first moments; no stack): ")
+            out.append('\n').append("Open since before tracking began (before an attach, or opened by another agent first; no stack): ")
                     .append(before.size()).append('\n');
             for (SocketsBeforeAttach.Socket socket : before.subList(0, Math.min(MAX_LISTED, before.size()))) {
                 out.append(String.format(Locale.ROOT, "  %-24s -> %-24s %s%n", socket.local(), socket.remote(),

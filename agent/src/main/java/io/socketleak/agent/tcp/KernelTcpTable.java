@@ -19,11 +19,6 @@ import java.util.Set;
  * costs a few tens of milliseconds and no per-line garbage.
  */
 public final class KernelTcpTable {
-    static final int ESTABLISHED = 0x01;
-    static final int TIME_WAIT = 0x06;
-    static final int CLOSE_WAIT = 0x08;
-    static final int LISTEN = 0x0A;
-
     private static final Path[] FILES = {Path.of("/proc/net/tcp"), Path.of("/proc/net/tcp6")};
 
     /** Connections to one remote endpoint, by state. */
@@ -95,7 +90,7 @@ public final class KernelTcpTable {
         }
     }
 
-    private final byte[] buffer = new byte[64 * 1024];
+    private final KernelRows rows = new KernelRows(new byte[64 * 1024]);
     private final Path[] files;
 
     public KernelTcpTable() {
@@ -118,7 +113,7 @@ public final class KernelTcpTable {
                 continue;
             }
             try (InputStream in = Files.newInputStream(file)) {
-                parser.parse(in, buffer);
+                rows.read(in, parser);
             }
         }
         return new View(parser.byRemote, parser.closeWait, parser.listening, parser.lines,
@@ -144,163 +139,41 @@ public final class KernelTcpTable {
         return hex.append(':').append(remote.getPort()).toString();
     }
 
-    /** Line by line over raw bytes; fields: {@code sl local rem st ...}, addresses in hex. */
-    private static final class Parser {
+    /** Sums the rows up per remote endpoint. */
+    private static final class Parser implements KernelRows.Visitor {
         final Map<Object, Counts> byRemote = new HashMap<>();
         final Set<Long> closeWait = new HashSet<>();
         final Set<Integer> listening = new HashSet<>();
         long lines;
-        private final byte[] line = new byte[512];
-        private int length;
-        private boolean header = true;
 
-        void parse(InputStream in, byte[] buffer) throws IOException {
-            header = true;
-            length = 0;
-            int n;
-            while ((n = in.read(buffer)) > 0) {
-                for (int i = 0; i < n; i++) {
-                    byte c = buffer[i];
-                    if (c == '\n') {
-                        endOfLine();
-                    } else if (length < line.length) {
-                        line[length++] = c;
-                    }
-                }
-            }
-            endOfLine();
-        }
-
-        private void endOfLine() {
-            if (header) {
-                header = false;
-                length = 0;
-                return;
-            }
-            if (length > 0) {
-                parseLine();
-            }
-            length = 0;
-        }
-
-        private void parseLine() {
-            int p = skipSpaces(0);
-            p = skipField(p); // "sl:"
-            p = skipSpaces(p);
-            int localStart = p;
-            p = skipField(p);
-            int localEnd = p;
-            p = skipSpaces(p);
-            int remoteStart = p;
-            p = skipField(p);
-            int remoteEnd = p;
-            p = skipSpaces(p);
-            if (p + 2 > length || localEnd - localStart < 13 || remoteEnd - remoteStart < 13) {
+        @Override
+        public void row(KernelRows.Row row) {
+            if (!row.isConnection()) {
                 return;
             }
             lines++;
-            int state = (int) hex(p, p + 2);
-            int localPort = (int) hex(localEnd - 4, localEnd);
-            int remotePort = (int) hex(remoteEnd - 4, remoteEnd);
-            if (state == LISTEN) {
+            int state = row.state();
+            int localPort = row.port(KernelRows.LOCAL);
+            if (state == KernelRows.LISTEN) {
                 listening.add(localPort);
                 return;
             }
-            if (state == CLOSE_WAIT) {
-                closeWait.add(((long) localPort << 16) | remotePort);
+            if (state == KernelRows.CLOSE_WAIT) {
+                closeWait.add(((long) localPort << 16) | row.port(KernelRows.REMOTE));
             }
-            Object key = remoteKey(remoteStart, remoteEnd - 5, remotePort);
+            Object key = row.remoteKey();
             Counts counts = byRemote.get(key);
             if (counts == null) {
                 counts = new Counts();
                 byRemote.put(key, counts);
             }
-            if (state == TIME_WAIT) {
-                counts.addTimeWait(1, timerSecondsLeft(skipField(p)));
-            } else if (state == ESTABLISHED) {
+            if (state == KernelRows.TIME_WAIT) {
+                counts.addTimeWait(1, row.timerSecondsLeft());
+            } else if (state == KernelRows.ESTABLISHED) {
                 counts.established++;
             } else {
                 counts.other++;
             }
-        }
-
-        /**
-         * The seconds left on the connection's timer (field {@code tr:tm->when}, after
-         * {@code tx_queue:rx_queue}), which the kernel prints in clock ticks of 1/100 s. For a
-         * TIME_WAIT entry, the time until it is gone. 60 when it cannot be read.
-         */
-        private int timerSecondsLeft(int afterState) {
-            int p = skipSpaces(afterState);
-            p = skipField(p); // tx_queue:rx_queue
-            p = skipSpaces(p);
-            int end = skipField(p);
-            int colon = p;
-            while (colon < end && line[colon] != ':') {
-                colon++;
-            }
-            if (end - colon < 2 || end - colon > 17) {
-                return 60;
-            }
-            long ticks = hex(colon + 1, end);
-            return ticks < 0 ? 60 : (int) Math.min(Integer.MAX_VALUE, ticks / 100);
-        }
-
-        /** IPv4 (8 hex digits, or IPv4-mapped IPv6) as a number; other IPv6 as lower-case hex text. */
-        private Object remoteKey(int start, int end, int port) {
-            int digits = end - start;
-            if (digits == 8) {
-                return (ipv4(start) << 16) | port;
-            }
-            if (digits == 32 && allZero(start, start + 16) && hex(start + 16, start + 24) == 0xFFFF0000L) {
-                return (ipv4(start + 24) << 16) | port;
-            }
-            // Four 32-bit words, each little-endian: reorder into network byte order.
-            StringBuilder hex = new StringBuilder(40);
-            for (int word = 0; word < 4; word++) {
-                int w = start + word * 8;
-                for (int b = 3; b >= 0; b--) {
-                    hex.append((char) Character.toLowerCase(line[w + b * 2]))
-                            .append((char) Character.toLowerCase(line[w + b * 2 + 1]));
-                }
-            }
-            return hex.append(':').append(port).toString();
-        }
-
-        /** 8 hex digits of a little-endian IPv4 address, as the address in network order. */
-        private long ipv4(int start) {
-            long le = hex(start, start + 8);
-            return ((le & 0xff) << 24) | ((le >> 8 & 0xff) << 16) | ((le >> 16 & 0xff) << 8) | (le >> 24 & 0xff);
-        }
-
-        private boolean allZero(int from, int to) {
-            for (int i = from; i < to; i++) {
-                if (line[i] != '0') {
-                    return false;
-                }
-            }
-            return true;
-        }
-
-        private long hex(int from, int to) {
-            long v = 0;
-            for (int i = from; i < to; i++) {
-                v = (v << 4) | Character.digit(line[i], 16);
-            }
-            return v;
-        }
-
-        private int skipSpaces(int p) {
-            while (p < length && line[p] == ' ') {
-                p++;
-            }
-            return p;
-        }
-
-        private int skipField(int p) {
-            while (p < length && line[p] != ' ') {
-                p++;
-            }
-            return p;
         }
     }
 }
