@@ -3,119 +3,64 @@ package io.socketleak.agent.instrument;
 import io.socketleak.bootstrap.SocketLeakEvents;
 import org.objectweb.asm.MethodVisitor;
 import org.objectweb.asm.Opcodes;
+import org.objectweb.asm.Type;
 
 /**
- * What a hook inlines into its JDK method: calls of {@link SocketLeakEvents}, with {@code this}, an
- * argument or the result. Nothing else: all decisions are made in the agent, and the door swallows
- * every failure, so the JDK method behaves as before.
+ * What a hook inlines into its JDK method: one call of {@link SocketLeakEvents}, at the method's entry
+ * or before each of its returns, with {@code this}, an argument or the result; and, for the methods
+ * whose failure tells of exhaustion, a call with what they throw. Nothing else: all decisions are made
+ * in the agent, and the door swallows every failure, so the JDK method behaves as before.
  */
 public enum Advice {
     /** Exit of a connect that returns normally only once connected; a throw is a failed connect. */
-    CONNECTED(Thrown.REPORTED) {
-        @Override
-        void onReturn(MethodVisitor code, int returnOpcode) {
-            code.visitVarInsn(Opcodes.ALOAD, 0);
-            call(code, "connected", OBJECT);
-        }
-    },
+    CONNECTED(At.RETURN, Pass.THIS, "connected", Thrown.REPORTED),
     /** Exit of {@code SocketChannel.connect}/{@code finishConnect}: {@code true} means connected. */
-    CONNECTED_IF_TRUE(Thrown.REPORTED) {
-        @Override
-        void onReturn(MethodVisitor code, int returnOpcode) {
-            code.visitInsn(Opcodes.DUP);
-            code.visitVarInsn(Opcodes.ALOAD, 0);
-            call(code, "connectedIf", "(ZLjava/lang/Object;)V");
-        }
-    },
+    CONNECTED_IF_TRUE(At.RETURN, Pass.RESULT_AND_THIS, "connectedIf", Thrown.REPORTED),
     /** Exit of {@code NioSocketImpl.accept(SocketImpl)}: the argument is the accepted socket. */
-    ACCEPTED_INTO_ARGUMENT(Thrown.REPORTED) {
-        @Override
-        void onReturn(MethodVisitor code, int returnOpcode) {
-            code.visitVarInsn(Opcodes.ALOAD, 1);
-            call(code, "accepted", OBJECT);
-        }
-    },
+    ACCEPTED_INTO_ARGUMENT(At.RETURN, Pass.LOCAL_1, "accepted", Thrown.REPORTED),
     /** Exit of the constructor that wraps an accepted connection in a channel. */
-    ACCEPTED_CHANNEL(Thrown.IGNORED) {
-        @Override
-        void onReturn(MethodVisitor code, int returnOpcode) {
-            code.visitVarInsn(Opcodes.ALOAD, 0);
-            call(code, "accepted", OBJECT);
-        }
-    },
+    ACCEPTED_CHANNEL(At.RETURN, Pass.THIS, "accepted", Thrown.IGNORED),
     /** A bind or accept: only its failure is of interest (port or descriptor exhaustion). */
-    FAILURE(Thrown.REPORTED),
+    FAILURE(At.NOWHERE, Pass.THIS, null, Thrown.REPORTED),
     /** A static method that creates a socket's descriptor: only its failure is of interest. */
-    CREATION_FAILURE(Thrown.REPORTED_WITHOUT_SOCKET),
+    CREATION_FAILURE(At.NOWHERE, Pass.THIS, null, Thrown.REPORTED_WITHOUT_SOCKET),
     /** Entry of {@code Net.setSocketOption(fd, option, value)}: every socket option set passes here. */
-    OPTION_SET(Thrown.IGNORED) {
-        @Override
-        void onEnter(MethodVisitor code) {
-            code.visitVarInsn(Opcodes.ALOAD, 1);
-            call(code, "optionSet", OBJECT);
-        }
-    },
+    OPTION_SET(At.ENTRY, Pass.LOCAL_1, "optionSet", Thrown.IGNORED),
     /** Entry of {@code Net.setSocketOption(fd, family, option, value)}. */
-    OPTION_SET_WITH_FAMILY(Thrown.IGNORED) {
-        @Override
-        void onEnter(MethodVisitor code) {
-            code.visitVarInsn(Opcodes.ALOAD, 2);
-            call(code, "optionSet", OBJECT);
-        }
-    },
-    LISTENING(Thrown.IGNORED) {
-        @Override
-        void onReturn(MethodVisitor code, int returnOpcode) {
-            code.visitVarInsn(Opcodes.ALOAD, 0);
-            call(code, "listening", OBJECT);
-        }
-    },
-    OUTPUT_SHUT_DOWN(Thrown.IGNORED) {
-        @Override
-        void onReturn(MethodVisitor code, int returnOpcode) {
-            code.visitVarInsn(Opcodes.ALOAD, 0);
-            call(code, "outputShutdown", OBJECT);
-        }
-    },
+    OPTION_SET_WITH_FAMILY(At.ENTRY, Pass.LOCAL_2, "optionSet", Thrown.IGNORED),
+    LISTENING(At.RETURN, Pass.THIS, "listening", Thrown.IGNORED),
+    OUTPUT_SHUT_DOWN(At.RETURN, Pass.THIS, "outputShutdown", Thrown.IGNORED),
     /** Entry of {@code shutdownInput}: the last moment a waiting FIN from the peer can be seen. */
-    INPUT_SHUTTING_DOWN(Thrown.IGNORED) {
-        @Override
-        void onEnter(MethodVisitor code) {
-            code.visitVarInsn(Opcodes.ALOAD, 0);
-            call(code, "inputShuttingDown", OBJECT);
-        }
-    },
+    INPUT_SHUTTING_DOWN(At.ENTRY, Pass.THIS, "inputShuttingDown", Thrown.IGNORED),
     /** Entry of a close: the socket's state (linger, unread data, peer FIN) is still readable. */
-    CLOSING(Thrown.IGNORED) {
-        @Override
-        void onEnter(MethodVisitor code) {
-            code.visitVarInsn(Opcodes.ALOAD, 0);
-            call(code, "closing", OBJECT);
-        }
-    },
+    CLOSING(At.ENTRY, Pass.THIS, "closing", Thrown.IGNORED),
     /** Exit of a read returning a count ({@code int} or {@code long}): -1 is end-of-stream. */
-    READ(Thrown.IGNORED) {
-        @Override
-        void onReturn(MethodVisitor code, int returnOpcode) {
-            boolean wide = returnOpcode == Opcodes.LRETURN;
-            code.visitInsn(wide ? Opcodes.DUP2 : Opcodes.DUP);
-            code.visitVarInsn(Opcodes.ALOAD, 0);
-            call(code, "read", wide ? "(JLjava/lang/Object;)V" : "(ILjava/lang/Object;)V");
-        }
-    },
+    READ(At.RETURN, Pass.RESULT_AND_THIS, "read", Thrown.IGNORED),
     /** Exit of {@code ManagementFactory.getPlatformMBeanServer()}: the server, for the agent's MXBean. */
-    MANAGEMENT_SERVER(Thrown.IGNORED) {
-        @Override
-        void onReturn(MethodVisitor code, int returnOpcode) {
-            code.visitInsn(Opcodes.DUP);
-            call(code, "managementServer", OBJECT);
-        }
-    };
+    MANAGEMENT_SERVER(At.RETURN, Pass.RESULT, "managementServer", Thrown.IGNORED);
 
     /** Operand stack slots the advice uses beyond the method's own, at most (a long result and one more). */
     static final int EXTRA_STACK = 3;
-    private static final String OBJECT = "(Ljava/lang/Object;)V";
     private static final String DOOR = SocketLeakEvents.class.getName().replace('.', '/');
+    private static final String OBJECT = "Ljava/lang/Object;";
+
+    /** Where the call goes. */
+    enum At {
+        ENTRY, RETURN, NOWHERE
+    }
+
+    /** What the call is given. */
+    enum Pass {
+        /** {@code this}: local 0 of an instance method. */
+        THIS,
+        /** Local 1: the first argument of an instance method, the second of a static one. */
+        LOCAL_1,
+        LOCAL_2,
+        /** The value about to be returned. */
+        RESULT,
+        /** The value about to be returned, then {@code this}: {@code door(result, this)}. */
+        RESULT_AND_THIS
+    }
 
     /** What happens when the method throws. */
     enum Thrown {
@@ -126,9 +71,15 @@ public enum Advice {
         REPORTED_WITHOUT_SOCKET
     }
 
+    private final At at;
+    private final Pass pass;
+    private final String method;
     private final Thrown thrown;
 
-    Advice(Thrown thrown) {
+    Advice(At at, Pass pass, String method, Thrown thrown) {
+        this.at = at;
+        this.pass = pass;
+        this.method = method;
         this.thrown = thrown;
     }
 
@@ -138,10 +89,16 @@ public enum Advice {
 
     /** Code run first in the method. */
     void onEnter(MethodVisitor code) {
+        if (at == At.ENTRY) {
+            call(code, null);
+        }
     }
 
     /** Code run just before a return instruction, with the result (if any) on top of the stack. */
-    void onReturn(MethodVisitor code, int returnOpcode) {
+    void onReturn(MethodVisitor code, Type result) {
+        if (at == At.RETURN) {
+            call(code, result);
+        }
     }
 
     /** The handler of a throw: the throwable is on the stack, and stays there for the rethrow. */
@@ -153,11 +110,24 @@ public enum Advice {
             code.visitInsn(Opcodes.ACONST_NULL);
         }
         code.visitInsn(Opcodes.SWAP);
-        call(code, "failed", "(Ljava/lang/Object;Ljava/lang/Throwable;)V");
+        code.visitMethodInsn(Opcodes.INVOKESTATIC, DOOR, "failed", "(" + OBJECT + "Ljava/lang/Throwable;)V", false);
         code.visitInsn(Opcodes.ATHROW);
     }
 
-    static void call(MethodVisitor code, String method, String descriptor) {
+    private void call(MethodVisitor code, Type result) {
+        String descriptor = "(" + OBJECT + ")V";
+        switch (pass) {
+            case THIS -> code.visitVarInsn(Opcodes.ALOAD, 0);
+            case LOCAL_1 -> code.visitVarInsn(Opcodes.ALOAD, 1);
+            case LOCAL_2 -> code.visitVarInsn(Opcodes.ALOAD, 2);
+            case RESULT -> code.visitInsn(Opcodes.DUP);
+            case RESULT_AND_THIS -> {
+                code.visitInsn(result.getSize() == 2 ? Opcodes.DUP2 : Opcodes.DUP);
+                code.visitVarInsn(Opcodes.ALOAD, 0);
+                descriptor = "(" + result.getDescriptor() + OBJECT + ")V"; // connectedIf(boolean), read(int|long)
+            }
+            default -> throw new IllegalStateException(pass.name());
+        }
         code.visitMethodInsn(Opcodes.INVOKESTATIC, DOOR, method, descriptor, false);
     }
 }

@@ -66,6 +66,7 @@ final class HookedClass extends ClassVisitor {
     /** One hooked method: the advice at entry, before each return, and around the body for a throw. */
     private static final class HookedMethod extends MethodVisitor {
         private final Advice advice;
+        private final Type result;
         private final Object[] parameters;
         private final boolean catchesThrown;
         private final Label start = new Label();
@@ -73,6 +74,7 @@ final class HookedClass extends ClassVisitor {
         HookedMethod(MethodVisitor next, int access, String owner, String name, String descriptor, Advice advice) {
             super(Opcodes.ASM9, next);
             this.advice = advice;
+            this.result = Type.getReturnType(descriptor);
             this.catchesThrown = advice.thrown() != Advice.Thrown.IGNORED && !"<init>".equals(name);
             this.parameters = frameOfParameters(access, owner, descriptor);
         }
@@ -89,7 +91,7 @@ final class HookedClass extends ClassVisitor {
         @Override
         public void visitInsn(int opcode) {
             if (opcode >= Opcodes.IRETURN && opcode <= Opcodes.RETURN) {
-                advice.onReturn(mv, opcode);
+                advice.onReturn(mv, result);
             }
             super.visitInsn(opcode);
         }
