@@ -17,25 +17,6 @@ final class AgentReport {
     private AgentReport() {
     }
 
-    /**
-     * With the agent attached, waits until it is ready: it installs its hooks in the background while
-     * the JVM starts, and the demo's first mistake should not come before.
-     */
-    static void awaitAgent() throws InterruptedException {
-        if (System.getProperty("socketleak.agent.version") == null) {
-            return;
-        }
-        javax.management.MBeanServer server = ManagementFactory.getPlatformMBeanServer();
-        try {
-            ObjectName name = new ObjectName(MXBEAN);
-            for (int i = 0; i < 1500 && !server.isRegistered(name); i++) {
-                Thread.sleep(20);
-            }
-        } catch (javax.management.MalformedObjectNameException impossible) {
-            throw new IllegalStateException(impossible);
-        }
-    }
-
     static void print() {
         try {
             Object report = ManagementFactory.getPlatformMBeanServer()

@@ -42,7 +42,6 @@ public final class Demo {
             System.exit(2);
         }
 
-        AgentReport.awaitAgent();
         long start = System.nanoTime();
         try (LoopbackServer server = LoopbackServer.start()) {
             int port = server.port();

@@ -17,7 +17,7 @@ final class Detector {
     static final String OBJECT_NAME = "io.socketleak:type=SocketLeakDetector";
     /** Set by the agent as soon as it starts; its MXBean follows once its hooks are in. */
     static final String AGENT_PROPERTY = "socketleak.agent.version";
-    /** How long to wait for a starting agent (it installs its hooks in the background). */
+    /** How long to wait for an agent still starting (attached a moment ago, installing its hooks). */
     static final long STARTUP_WAIT_MILLIS = 30_000;
 
     private final MBeanServer server;
@@ -38,7 +38,7 @@ final class Detector {
                 throw new AgentNotAttachedException(AgentNotAttachedException.MESSAGE);
             }
             try {
-                Thread.sleep(20); // attached, still installing its hooks
+                Thread.sleep(20); // attached, still installing its hooks: its MXBean comes last
             } catch (InterruptedException e) {
                 Thread.currentThread().interrupt();
                 throw new AgentNotAttachedException(AgentNotAttachedException.MESSAGE);

@@ -172,7 +172,7 @@ public final class CommandLine {
             try (JMXConnector connector = JMXConnectorFactory.connect(new JMXServiceURL(address))) {
                 MBeanServerConnection server = connector.getMBeanServerConnection();
                 ObjectName name = new ObjectName(MBEAN);
-                // A JVM that has just started may still be installing the agent's hooks: its MXBean follows.
+                // An agent still starting (attached a moment ago) sets its property first, its MXBean last.
                 for (int i = 0; i < 150 && !server.isRegistered(name); i++) {
                     Thread.sleep(100);
                 }
