@@ -1,13 +1,16 @@
 package io.socketleak.it;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import io.socketleak.it.apps.FirstMoment;
 import io.socketleak.it.apps.Hello;
+import io.socketleak.it.apps.Idles;
 import io.socketleak.it.support.AgentReport;
 import io.socketleak.it.support.ChildJvm;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.regex.Pattern;
 import org.junit.jupiter.api.Test;
@@ -40,6 +43,19 @@ class StartupTest {
         assertTrue(json.get("openedBeforeAttach").isNull(), "none came before the hooks: " + json);
         assertTrue(run.stderr().contains("at exit: open=2 listening=1 opened=6 closed=4 (active=2 passive=2"),
                 run.stderr());
+    }
+
+    @Test
+    void neitherTheMBeanServerNorFlightRecorderIsStartedForNobody() throws Exception {
+        Path classes = dir.resolve("classes.log");
+        ChildJvm.Result run = new ChildJvm().jvmArg("-Xlog:class+load:file=" + classes).withAgent("")
+                .run(Idles.class, "500");
+        assertEquals(0, run.exitCode(), run.stderr());
+        String loaded = Files.readString(classes);
+        assertTrue(loaded.contains(" sun.nio.ch.SocketLeakEvents "), "the agent ran");
+        assertFalse(loaded.contains(" com.sun.jmx.mbeanserver.JmxMBeanServer "),
+                "no platform MBean server until somebody asks for one");
+        assertFalse(loaded.contains(" jdk.jfr.internal.PlatformRecorder "), "no flight recorder until one records");
     }
 
     @Test
