@@ -6,6 +6,7 @@ import com.sun.tools.attach.AttachNotSupportedException;
 import com.sun.tools.attach.VirtualMachine;
 import com.sun.tools.attach.VirtualMachineDescriptor;
 import io.socketleak.agent.AgentMain;
+import io.socketleak.agent.config.Options;
 import java.io.IOException;
 import java.io.PrintStream;
 import java.nio.file.Path;
@@ -41,8 +42,7 @@ public final class CommandLine {
             "  --version                      the agent's version",
             "",
             "To start a JVM with the agent: java -javaagent:socket-leak-agent.jar[=key=value,...] ...",
-            "Options: interval, report, failOnLeak, closeWaitAfter, warnAt, exclude, timeWait, portRange, jmx, log,",
-            "maxTracked (see the README).",
+            "Options: " + Options.keyNames() + " (see the README).",
             "Exit status: 0 success, 1 failure, 2 usage error.");
 
     private final PrintStream out;

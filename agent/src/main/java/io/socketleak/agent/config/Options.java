@@ -35,7 +35,7 @@ public record Options(
         FAIL_ON_LEAK("failOnLeak", "true or false"),
         CLOSE_WAIT_AFTER("closeWaitAfter", "a duration like 30s"),
         WARN_AT("warnAt", "a fraction between 0 and 1 like 0.8"),
-        EXCLUDE("exclude", "a frame prefix like com.acme.pool"),
+        EXCLUDE("exclude", "a frame prefix like com.acme.pool", true),
         TIME_WAIT("timeWait", "a duration like 60s"),
         PORT_RANGE("portRange", "two port numbers like 32768-60999"),
         JMX("jmx", "true or false"),
@@ -44,10 +44,17 @@ public record Options(
 
         final String name;
         final String expected;
+        /** May be given several times (a comma-separated list in a property or variable). */
+        final boolean repeatable;
 
         Key(String name, String expected) {
+            this(name, expected, false);
+        }
+
+        Key(String name, String expected, boolean repeatable) {
             this.name = name;
             this.expected = expected;
+            this.repeatable = repeatable;
         }
 
         public String optionName() {
@@ -132,7 +139,7 @@ public record Options(
             String value = fromProperty != null ? fromProperty.toString() : env.get(key.environmentName());
             if (value != null) {
                 List<String> values = new ArrayList<>();
-                if (key == Key.EXCLUDE) {
+                if (key.repeatable) {
                     for (String part : value.split(",")) {
                         if (!part.isBlank()) {
                             values.add(part.strip());
@@ -206,7 +213,7 @@ public record Options(
         /** The one value given for the key, or the fallback. */
         private String raw(Key key, String fallback) throws BadOptionException {
             List<String> values = given.get(key);
-            if (values != null && values.size() > 1 && key != Key.EXCLUDE) {
+            if (values != null && values.size() > 1 && !key.repeatable) {
                 throw new BadOptionException("option '" + key.name + "' given " + values.size()
                         + " times: it takes one value, " + key.expected);
             }
