@@ -13,7 +13,7 @@ import io.socketleak.agent.report.BudgetWatch;
 import io.socketleak.agent.report.LeakWarnings;
 import io.socketleak.agent.report.Report;
 import io.socketleak.agent.report.Reporter;
-import io.socketleak.agent.tcp.SocketsBeforeAttach;
+import io.socketleak.agent.tcp.SocketsBeforeHooks;
 import io.socketleak.agent.tcp.TcpSettings;
 import io.socketleak.agent.tracking.Tracker;
 import io.socketleak.agent.tracking.TrackerSettings;
@@ -72,7 +72,7 @@ public final class Installer {
         if (!hooks.allInstalled(Hooks.LINGER_SET)) {
             sink.madeBeforeHooks(null); // SO_LINGER sets go unseen: every close reads it
         } else {
-            sink.madeBeforeHooks(socketsBefore ? SocketsBeforeAttach.tcpDescriptorsNow() : new int[0]);
+            sink.madeBeforeHooks(socketsBefore ? SocketsBeforeHooks.tcpDescriptorsNow() : new int[0]);
         }
         for (String missing : hooks.missing()) {
             log.warn("hook not installed, some sockets may go unseen: " + missing);
@@ -84,7 +84,7 @@ public final class Installer {
             log.warn("-Djdk.net.usePlainSocketImpl is set: java.net.Socket is not tracked, only SocketChannel");
         }
         if (socketsBefore) {
-            reporter.socketsBeforeAttach(SocketsBeforeAttach.read(tracker.openPortPairs()));
+            reporter.socketsBeforeHooks(SocketsBeforeHooks.read(tracker.openPortPairs()));
         }
         mxBean.ready(new SocketLeakDetector(reporter, tracker, hooks, AgentMain.version()));
         if (installation.loadedBefore(Hooks.MANAGEMENT)) {

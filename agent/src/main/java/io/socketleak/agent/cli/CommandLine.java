@@ -7,6 +7,7 @@ import com.sun.tools.attach.VirtualMachine;
 import com.sun.tools.attach.VirtualMachineDescriptor;
 import io.socketleak.agent.AgentMain;
 import io.socketleak.agent.config.Options;
+import io.socketleak.agent.jmx.SocketLeakDetector;
 import java.io.IOException;
 import java.io.PrintStream;
 import java.nio.file.Path;
@@ -26,7 +27,7 @@ import javax.management.remote.JMXServiceURL;
 public final class CommandLine {
     /** Set in a JVM the agent runs in, to its version: how {@code list} and {@code attach} tell. */
     static final String AGENT_PROPERTY = AgentMain.AGENT_PROPERTY;
-    static final String MBEAN = "io.socketleak:type=SocketLeakDetector";
+    static final String MBEAN = SocketLeakDetector.OBJECT_NAME;
     static final int OK = 0;
     static final int FAILED = 1;
     static final int USAGE = 2;

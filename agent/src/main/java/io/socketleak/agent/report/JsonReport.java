@@ -1,7 +1,7 @@
 package io.socketleak.agent.report;
 
 import io.socketleak.agent.tcp.PortBudget;
-import io.socketleak.agent.tcp.SocketsBeforeAttach;
+import io.socketleak.agent.tcp.SocketsBeforeHooks;
 import io.socketleak.agent.tracking.Leak;
 import io.socketleak.agent.tracking.Scope;
 import io.socketleak.agent.tracking.Snapshot;
@@ -174,8 +174,8 @@ public final class JsonReport {
         } else {
             json.field("openedBeforeAttachCount", report.openedBeforeAttach().size());
             json.name("openedBeforeAttach").beginArray();
-            for (SocketsBeforeAttach.Socket socket : report.openedBeforeAttach().subList(0,
-                    Math.min(SocketsBeforeAttach.MAX_LISTED, report.openedBeforeAttach().size()))) {
+            for (SocketsBeforeHooks.Socket socket : report.openedBeforeAttach().subList(0,
+                    Math.min(SocketsBeforeHooks.MAX_LISTED, report.openedBeforeAttach().size()))) {
                 json.beginObject().field("local", socket.local()).field("remote", socket.remote())
                         .field("state", socket.state()).endObject();
             }

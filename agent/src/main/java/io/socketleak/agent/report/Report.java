@@ -2,7 +2,7 @@ package io.socketleak.agent.report;
 
 import io.socketleak.agent.tcp.FileDescriptors;
 import io.socketleak.agent.tcp.PortBudget;
-import io.socketleak.agent.tcp.SocketsBeforeAttach;
+import io.socketleak.agent.tcp.SocketsBeforeHooks;
 import io.socketleak.agent.tcp.TcpSettings;
 import io.socketleak.agent.tracking.Leak;
 import io.socketleak.agent.tracking.Snapshot;
@@ -23,7 +23,7 @@ import java.util.List;
  */
 public record Report(long pid, Instant time, Snapshot sockets, List<Leak> stillOpen, List<PortBudget> budgets,
                      FileDescriptors fileDescriptors, TcpSettings tcp, KernelReading kernel,
-                     List<SocketsBeforeAttach.Socket> openedBeforeAttach, Health health) {
+                     List<SocketsBeforeHooks.Socket> openedBeforeAttach, Health health) {
 
     /** When and how the kernel's table was last read: its size and the time the read took. */
     public record KernelReading(long connections, double scanMillis, long ageMillis) {

@@ -4,7 +4,7 @@ import io.socketleak.agent.config.PortRange;
 import io.socketleak.agent.tcp.FileDescriptors;
 import io.socketleak.agent.tcp.KernelTcpTable;
 import io.socketleak.agent.tcp.PortBudget;
-import io.socketleak.agent.tcp.SocketsBeforeAttach;
+import io.socketleak.agent.tcp.SocketsBeforeHooks;
 import io.socketleak.agent.tcp.TcpSettings;
 import io.socketleak.agent.tracking.Snapshot;
 import io.socketleak.agent.tracking.Leak;
@@ -36,7 +36,7 @@ public final class Reporter {
     private volatile TcpSettings tcp;
     private volatile KernelTcpTable.View kernel;
     private volatile FileDescriptors fileDescriptors = new FileDescriptors(-1, -1);
-    private volatile List<SocketsBeforeAttach.Socket> beforeAttach;
+    private volatile List<SocketsBeforeHooks.Socket> beforeHooks;
 
     /**
      * @param tcp       the TCP settings as read at start; refreshed later with the same overrides
@@ -64,9 +64,9 @@ public final class Reporter {
         }
     }
 
-    /** After a dynamic attach: the sockets that were open already, to list until they close. */
-    public void socketsBeforeAttach(List<SocketsBeforeAttach.Socket> sockets) {
-        beforeAttach = sockets;
+    /** The sockets open before the hooks went in (after an attach, say), to list until they close. */
+    public void socketsBeforeHooks(List<SocketsBeforeHooks.Socket> sockets) {
+        beforeHooks = sockets;
     }
 
     public void refreshTcpSettings() {
@@ -96,7 +96,7 @@ public final class Reporter {
 
     /** A report that opens no file: for the moment the process has run out of descriptors. */
     public Report reportFromMemory() {
-        return build(List.of(), fileDescriptors, beforeAttach);
+        return build(List.of(), fileDescriptors, beforeHooks);
     }
 
     public Report report() {
@@ -108,16 +108,16 @@ public final class Reporter {
         return build(tracker.stillOpen(), readFileDescriptors(), refreshBeforeAttach());
     }
 
-    private List<SocketsBeforeAttach.Socket> refreshBeforeAttach() {
-        List<SocketsBeforeAttach.Socket> before = beforeAttach;
+    private List<SocketsBeforeHooks.Socket> refreshBeforeAttach() {
+        List<SocketsBeforeHooks.Socket> before = beforeHooks;
         if (before != null && !before.isEmpty()) {
-            before = SocketsBeforeAttach.stillOpen(before);
-            beforeAttach = before;
+            before = SocketsBeforeHooks.stillOpen(before);
+            beforeHooks = before;
         }
         return before;
     }
 
-    private Report build(List<Leak> stillOpen, FileDescriptors fds, List<SocketsBeforeAttach.Socket> before) {
+    private Report build(List<Leak> stillOpen, FileDescriptors fds, List<SocketsBeforeHooks.Socket> before) {
         Snapshot snapshot = tracker.snapshot();
         TcpSettings settings = tcp;
         KernelTcpTable.View view = kernel;

@@ -1,7 +1,7 @@
 package io.socketleak.agent.report;
 
 import io.socketleak.agent.tcp.PortBudget;
-import io.socketleak.agent.tcp.SocketsBeforeAttach;
+import io.socketleak.agent.tcp.SocketsBeforeHooks;
 import io.socketleak.agent.tcp.TcpSettings;
 import io.socketleak.agent.tracking.Leak;
 import io.socketleak.agent.tracking.LeakKind;
@@ -62,11 +62,11 @@ public final class TextReport {
                     .append(" other call sites\n");
         }
 
-        List<SocketsBeforeAttach.Socket> before = report.openedBeforeAttach();
+        List<SocketsBeforeHooks.Socket> before = report.openedBeforeAttach();
         if (before != null && !before.isEmpty()) {
             out.append('\n').append("Open since before tracking began (before an attach, or opened by another agent first; no stack): ")
                     .append(before.size()).append('\n');
-            for (SocketsBeforeAttach.Socket socket : before.subList(0, Math.min(MAX_LISTED, before.size()))) {
+            for (SocketsBeforeHooks.Socket socket : before.subList(0, Math.min(MAX_LISTED, before.size()))) {
                 out.append(String.format(Locale.ROOT, "  %-24s -> %-24s %s%n", socket.local(), socket.remote(),
                         socket.state()));
             }

@@ -13,11 +13,12 @@ import java.util.Map;
 import java.util.Set;
 
 /**
- * The TCP sockets this process had open when the agent attached to it (Linux): found through
- * {@code /proc/self/fd} (each socket is a link to {@code socket:[inode]}) and the kernel's
- * connection tables, which give addresses and state. The agent has no stack for them.
+ * The TCP sockets this process had open before the agent's hooks went in (Linux): all of them after an
+ * attach, or those another agent opened first. Found through {@code /proc/self/fd} (each socket is a
+ * link to {@code socket:[inode]}) and the kernel's connection tables, which give addresses and
+ * state. The agent has no stack for them. (Reports call them {@code openedBeforeAttach}.)
  */
-public final class SocketsBeforeAttach {
+public final class SocketsBeforeHooks {
     /** Listed individually in a report; the rest are only counted. */
     public static final int MAX_LISTED = 100;
 
@@ -25,7 +26,7 @@ public final class SocketsBeforeAttach {
     public record Socket(long inode, String local, String remote, String state) {
     }
 
-    private SocketsBeforeAttach() {
+    private SocketsBeforeHooks() {
     }
 
     /**
