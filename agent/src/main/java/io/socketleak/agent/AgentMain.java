@@ -39,8 +39,7 @@ public final class AgentMain {
     private static void start(String args, Instrumentation inst, boolean attached) {
         try {
             URL jar = AgentMain.class.getProtectionDomain().getCodeSource().getLocation();
-            ClassLoader agent = new URLClassLoader("socket-leak-agent", new URL[] {jar},
-                    ClassLoader.getPlatformClassLoader());
+            ClassLoader agent = new OwnClassLoader(jar);
             grantJdkInternals(inst, agent.getUnnamedModule());
             Class.forName("io.socketleak.agent.Startup", true, agent)
                     .getMethod("start", String.class, Instrumentation.class, boolean.class)
@@ -65,6 +64,36 @@ public final class AgentMain {
         }
         inst.redefineModule(javaBase, Set.of(), Map.of("sun.nio.ch", linking), Map.of("sun.nio.ch", Set.of(agent)),
                 Set.of(), Map.of());
+    }
+
+    /**
+     * The agent's own loader: its classes from the agent jar, the JDK's from the platform loader. The
+     * agent's classes are looked for here first: asking the parent for each would make, and throw
+     * away, a {@code ClassNotFoundException} per class at every start.
+     */
+    private static final class OwnClassLoader extends URLClassLoader {
+        private static final String OWN = "io.socketleak.";
+
+        OwnClassLoader(URL jar) {
+            super("socket-leak-agent", new URL[] {jar}, ClassLoader.getPlatformClassLoader());
+        }
+
+        @Override
+        protected Class<?> loadClass(String name, boolean resolve) throws ClassNotFoundException {
+            if (!name.startsWith(OWN)) {
+                return super.loadClass(name, resolve);
+            }
+            synchronized (getClassLoadingLock(name)) {
+                Class<?> c = findLoadedClass(name);
+                if (c == null) {
+                    c = findClass(name);
+                }
+                if (resolve) {
+                    resolveClass(c);
+                }
+                return c;
+            }
+        }
     }
 
     static void failed(Throwable t) {
