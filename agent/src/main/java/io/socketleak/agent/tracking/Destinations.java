@@ -73,7 +73,8 @@ final class Destinations {
                 top.add(new Snapshot.SiteCount(e.getKey().blame(), e.getValue().sum()));
             }
             stats.add(new Snapshot.DestinationStats(Tracker.describe(d.remote), d.remote, Math.max(0, d.open.get()),
-                    d.opened.sum(), d.closes.get(0), d.closes.get(1), d.closes.get(2), d.collected.sum(),
+                    d.opened.sum(), d.closes.get(CloseKind.ACTIVE.ordinal()), d.closes.get(CloseKind.PASSIVE.ordinal()),
+                    d.closes.get(CloseKind.ABORTIVE.ordinal()), d.collected.sum(),
                     timeWait, young, d.timeWait.count(nowSecond, Snapshot.RATE_SECONDS), top));
         }
         stats.sort(MOST_TIME_WAIT_FIRST);

@@ -88,6 +88,11 @@ public final class Tracker {
         });
     }
 
+    // Close counts are kept by kind, in arrays indexed by the kind's ordinal.
+    private static final int ACTIVE = CloseKind.ACTIVE.ordinal();
+    private static final int PASSIVE = CloseKind.PASSIVE.ordinal();
+    private static final int ABORTIVE = CloseKind.ABORTIVE.ordinal();
+
     // Comparators and factories as classes, not lambdas: a short-lived JVM would pay for linking each.
     private static final Comparator<Snapshot.CallSiteStats> MOST_OPEN_FIRST = new Comparator<>() {
         @Override
@@ -473,7 +478,7 @@ public final class Tracker {
         for (CallSite site : all) {
             SiteOpen s = openBySite.getOrDefault(site, SiteOpen.NONE);
             sites.add(new Snapshot.CallSiteStats(site.id(), site.blame(), site.frames(), s.count,
-                    site.opened.sum(), site.closes.get(0), site.closes.get(1), site.closes.get(2), site.collected,
+                    site.opened.sum(), site.closes.get(ACTIVE), site.closes.get(PASSIVE), site.closes.get(ABORTIVE), site.collected,
                     site.closeWait, s.oldest, List.copyOf(s.remotes)));
         }
         sites.sort(MOST_OPEN_FIRST);
@@ -484,13 +489,14 @@ public final class Tracker {
         for (LeakTally tally : leaks.values()) {
             leakList.add(tally.toLeak());
         }
-        long active = closes[0].sum();
-        long passive = closes[1].sum();
-        long abortive = closes[2].sum();
+        long active = closes[ACTIVE].sum();
+        long passive = closes[PASSIVE].sum();
+        long abortive = closes[ABORTIVE].sum();
         Snapshot.Counters counters = new Snapshot.Counters(opened.sum(), active + passive + abortive, active,
                 passive, abortive, collectedUnclosed, closeWaitLeaks, notStored.sum(), excluded.sum());
         return new Snapshot(stored + notStoredOpen, notStoredOpen, listeners.size(), counters, sites, leakList,
-                dests, new Snapshot.Exhaustions(exhaustions[0].sum(), exhaustions[1].sum(), lastExhaustion));
+                dests, new Snapshot.Exhaustions(exhaustions[Exhaustion.PORTS.ordinal()].sum(),
+                exhaustions[Exhaustion.FILE_DESCRIPTORS.ordinal()].sum(), lastExhaustion));
     }
 
     /** Destinations alone, cheaply: for watching port budgets between reports. */
@@ -531,7 +537,7 @@ public final class Tracker {
 
     /** Active closes since start, without taking a snapshot. */
     public long activeClosesSoFar() {
-        return closes[CloseKind.ACTIVE.ordinal()].sum();
+        return closes[ACTIVE].sum();
     }
 
     /** Sockets open now, as counted on the hot path (stored or not). */
