@@ -58,6 +58,11 @@ final class TrackedSocket extends WeakReference<Object> {
         return closeKind == null;
     }
 
+    /** Open, and counted at a call site the reports show: not excluded, its stack resolved. */
+    boolean isReportedOpen() {
+        return !excluded && site != null && isOpen();
+    }
+
     /** True for exactly one caller: the close is counted by whoever sees both it and the call site. */
     boolean claimCloseCount() {
         return CLOSE_COUNTED.compareAndSet(this, 0, 1);

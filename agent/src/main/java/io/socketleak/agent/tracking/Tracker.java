@@ -421,7 +421,7 @@ public final class Tracker {
         long now = System.currentTimeMillis();
         Map<CallSite, LeakTally> bySite = new LinkedHashMap<>();
         for (TrackedSocket r : open.values()) {
-            if (r.excluded || r.site == null || !r.isOpen()) {
+            if (!r.isReportedOpen()) {
                 continue;
             }
             LeakTally tally = bySite.get(r.site);
@@ -450,7 +450,7 @@ public final class Tracker {
         Map<CallSite, SiteOpen> openBySite = new HashMap<>();
         long stored = 0;
         for (TrackedSocket r : open.values()) {
-            if (r.excluded || r.site == null || !r.isOpen()) {
+            if (!r.isReportedOpen()) {
                 continue;
             }
             stored++;
@@ -606,7 +606,7 @@ public final class Tracker {
         }
         List<Scope.OpenSocket> stillOpen = new ArrayList<>();
         for (TrackedSocket r : open.values()) {
-            if (!r.excluded && r.site != null && r.isOpen() && r.openedAtNanos - markNanos >= 0) {
+            if (r.isReportedOpen() && r.openedAtNanos - markNanos >= 0) {
                 stillOpen.add(new Scope.OpenSocket(describe(r.remote), r.inbound, r.thread,
                         now - r.openedAtMillis, Leak.CallSiteRef.of(r.site)));
             }
