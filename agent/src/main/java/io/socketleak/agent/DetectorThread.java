@@ -25,6 +25,8 @@ import java.util.concurrent.locks.LockSupport;
  * table, logs the periodic summary, rewrites the report file, and reports at exit.
  */
 final class DetectorThread extends Thread {
+    /** The thread's name, as thread dumps show it. */
+    static final String NAME = "socket-leak-agent";
     /** How often queued work is processed: the delay before a leak is noticed. */
     private static final long TICK_MILLIS = 100;
     private static final long BUDGET_CHECK_MILLIS = 1000;
@@ -77,7 +79,7 @@ final class DetectorThread extends Thread {
 
     DetectorThread(Tracker tracker, Reporter reporter, BudgetWatch budgets, Alarm alarm, Options options,
                    AgentLog log) {
-        super(Installer.NAME);
+        super(NAME);
         setDaemon(true);
         this.tracker = tracker;
         this.reporter = reporter;
@@ -201,7 +203,7 @@ final class DetectorThread extends Thread {
 
     /** The shutdown hook that runs {@link #atExit()}. */
     Thread exitHook() {
-        return new Thread(Installer.NAME + "-exit") {
+        return new Thread(NAME + "-exit") {
             @Override
             public void run() {
                 atExit();

@@ -29,8 +29,6 @@ import java.util.function.Supplier;
  * thread does the rest.
  */
 public final class Installer {
-    static final String NAME = "socket-leak-agent";
-
     private Installer() {
     }
 
