@@ -153,30 +153,33 @@ final class DetectorThread extends Thread {
     /** Reads the kernel's table; returns the delay until the next read. */
     private long scanKernel() {
         try {
-            long start = scanClockNanos();
+            long wallStart = System.nanoTime();
+            long cpuStart = threadCpuNanos();
             KernelTcpTable.View view = kernel.scan();
             reporter.kernelView(view);
             tracker.peerClosedPerKernel(view.closeWait());
-            return delayAfterScan(TimeUnit.NANOSECONDS.toMillis(scanClockNanos() - start));
+            long cpuEnd = cpuStart < 0 ? -1 : threadCpuNanos();
+            long took = cpuEnd < 0 ? System.nanoTime() - wallStart : cpuEnd - cpuStart;
+            return delayAfterScan(TimeUnit.NANOSECONDS.toMillis(took));
         } catch (Exception e) {
             return KERNEL_SCAN_MILLIS; // out of descriptors, say: try again later
         }
     }
 
     /**
-     * What a read of the kernel's table is timed with: this thread's CPU time (user and system, the
-     * kernel printing the table included), from the scheduler's statistics. The wall clock is the
-     * fallback; on a busy machine it also counts the time spent waiting for a core, which would space
-     * reads out for no saving. (Not the JVM's ThreadMXBean: loading the management classes for it
-     * costs more than all the reads of an ordinary host.)
+     * This thread's CPU time (user and system, the kernel printing the table included), from the
+     * scheduler's statistics; -1 where it cannot be read, and then a read of the kernel's table is
+     * timed with the wall clock, which on a busy machine also counts the time spent waiting for a
+     * core and spaces reads out for no saving. (Not the JVM's ThreadMXBean: loading the management
+     * classes for it costs more than all the reads of an ordinary host.)
      */
-    private static long scanClockNanos() {
+    private static long threadCpuNanos() {
         try {
             String stat = Files.readString(THREAD_SCHEDSTAT);
             int end = stat.indexOf(' ');
             return Long.parseLong(end < 0 ? stat.trim() : stat.substring(0, end));
         } catch (IOException | RuntimeException e) {
-            return System.nanoTime();
+            return -1;
         }
     }
 
