@@ -3,7 +3,7 @@ package io.socketleak.agent;
 import io.socketleak.agent.config.Options;
 import io.socketleak.agent.jfr.FlightRecorderEvents;
 import io.socketleak.agent.report.AgentLog;
-import io.socketleak.agent.report.BudgetWatch;
+import io.socketleak.agent.watch.BudgetWatch;
 import io.socketleak.agent.report.Report;
 import io.socketleak.agent.report.Reporter;
 import io.socketleak.agent.report.SummaryLine;

@@ -166,6 +166,15 @@ public final class TextReport {
         }
     }
 
+    /** The live warning of a leak, the first one at its call site. */
+    public static String leakWarning(Leak leak) {
+        StringBuilder message = new StringBuilder("LEAK ");
+        message.append(describe(leak)).append('\n');
+        frames(message, leak.site().frames());
+        message.append("  (further leaks at this call site are counted in the summary and the report)");
+        return message.toString();
+    }
+
     static String describe(Leak leak) {
         String what = switch (leak.kind()) {
             case COLLECTED -> "garbage-collected without close()";

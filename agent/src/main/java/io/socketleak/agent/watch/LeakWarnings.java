@@ -1,5 +1,7 @@
-package io.socketleak.agent.report;
+package io.socketleak.agent.watch;
 
+import io.socketleak.agent.report.AgentLog;
+import io.socketleak.agent.report.TextReport;
 import io.socketleak.agent.jfr.FlightRecorderEvents;
 import io.socketleak.agent.tracking.Leak;
 import io.socketleak.agent.tracking.Tracker;
@@ -21,10 +23,6 @@ public final class LeakWarnings implements Tracker.LeakListener {
         if (!firstAtCallSite) {
             return;
         }
-        StringBuilder message = new StringBuilder("LEAK ");
-        message.append(TextReport.describe(leak)).append('\n');
-        TextReport.frames(message, leak.site().frames());
-        message.append("  (further leaks at this call site are counted in the summary and the report)");
-        log.warn(message.toString());
+        log.warn(TextReport.leakWarning(leak));
     }
 }

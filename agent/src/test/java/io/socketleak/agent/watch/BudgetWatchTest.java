@@ -1,5 +1,6 @@
-package io.socketleak.agent.report;
+package io.socketleak.agent.watch;
 
+import io.socketleak.agent.report.AgentLog;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;

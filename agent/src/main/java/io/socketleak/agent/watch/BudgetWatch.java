@@ -1,5 +1,6 @@
-package io.socketleak.agent.report;
+package io.socketleak.agent.watch;
 
+import io.socketleak.agent.report.AgentLog;
 import io.socketleak.agent.jfr.FlightRecorderEvents;
 import io.socketleak.agent.tcp.FileDescriptors;
 import io.socketleak.agent.tcp.KernelTcpTable;
