@@ -25,7 +25,7 @@ public final class Instrumenter implements ClassFileTransformer {
     private final Set<String> rewritten = ConcurrentHashMap.newKeySet();
 
     /** What the installation found. */
-    public record Installation(HookStatus hooks, Set<String> loadedBefore) {
+    public record Installation(Set<String> loadedBefore) {
         /** Whether this class of the table was loaded before the agent: what it did then went unseen. */
         public boolean loadedBefore(String type) {
             return loadedBefore.contains(type);
@@ -97,30 +97,29 @@ public final class Instrumenter implements ClassFileTransformer {
 
     /** Loads the targets, which rewrites them, and retransforms those that were loaded already. */
     private Installation loadTargets(Instrumentation inst) {
-        Instrumenter transformer = this;
         Set<String> loadedBefore = new java.util.TreeSet<>();
         List<Class<?>> toRetransform = new ArrayList<>();
-        for (Map.Entry<String, List<Hook>> entry : transformer.byType.entrySet()) {
+        for (Map.Entry<String, List<Hook>> entry : byType.entrySet()) {
             String type = entry.getKey().replace('/', '.');
             try {
                 Class<?> target = Class.forName(type, false, null); // a first load runs the transformer
-                if (!transformer.rewritten.contains(entry.getKey())) {
+                if (!rewritten.contains(entry.getKey())) {
                     loadedBefore.add(type);
                     toRetransform.add(target);
                 }
             } catch (ClassNotFoundException | LinkageError e) {
-                transformer.status.failed(entry.getValue(), "no class " + type + " in this JDK");
+                status.failed(entry.getValue(), "no class " + type + " in this JDK");
             }
         }
         for (Class<?> target : toRetransform) {
             try {
                 inst.retransformClasses(target);
             } catch (Exception | LinkageError e) {
-                transformer.status.failed(transformer.byType.get(target.getName().replace('.', '/')),
+                status.failed(byType.get(target.getName().replace('.', '/')),
                         "cannot retransform: " + e);
             }
         }
-        return new Installation(transformer.status, Set.copyOf(loadedBefore));
+        return new Installation(Set.copyOf(loadedBefore));
     }
 
     @Override
