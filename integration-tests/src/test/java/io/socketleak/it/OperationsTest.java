@@ -6,6 +6,7 @@ import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import io.socketleak.it.apps.HoldsSockets;
+import io.socketleak.it.apps.EveryHook;
 import io.socketleak.it.apps.LingersBeforeAttach;
 import io.socketleak.it.apps.JmxClient;
 import io.socketleak.it.apps.RecordedLeaks;
@@ -129,6 +130,27 @@ class OperationsTest {
             String text = cli("report", target.pid()).stdout();
             assertTrue(text.contains("Open since before tracking began (before an attach, or opened by another agent first; no stack): 3"), text);
         }
+    }
+
+    @Test
+    void afterAnAttachTheRetransformedJdkClassesPassTheJvmsVerifierAndEveryHookedPathRuns() throws Exception {
+        ChildJvm jvm = new ChildJvm();
+        for (String flag : HooksTest.VERIFY_JDK_CLASSES) {
+            jvm.jvmArg(flag);
+        }
+        Target target = new Target(jvm, EveryHook.class, "wait");
+        try (target) {
+            target.say("go", "done"); // the socket classes are loaded and in use before the attach
+            assertEquals(0, cli("attach", target.pid(), "interval=0").exitCode());
+            target.say("go", "done");
+            JsonNode report = AgentReport.parse(cli("report", target.pid(), "--json").stdout());
+            assertEquals(10, report.get("counters").get("opened").asLong(), report.toString());
+            assertEquals(0, report.get("openSockets").asLong(), report.toString());
+            assertEquals(0, report.get("agent").get("missingHooks").size(), report.toString());
+            assertEquals(0, report.get("agent").get("swallowedFailures").asLong(), report.toString());
+        }
+        assertEquals(0, target.process.exitValue(),
+                new String(target.process.getErrorStream().readAllBytes(), StandardCharsets.UTF_8));
     }
 
     @Test

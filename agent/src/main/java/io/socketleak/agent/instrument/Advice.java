@@ -1,9 +1,6 @@
 package io.socketleak.agent.instrument;
 
 import io.socketleak.bootstrap.SocketLeakEvents;
-import org.objectweb.asm.MethodVisitor;
-import org.objectweb.asm.Opcodes;
-import org.objectweb.asm.Type;
 
 /**
  * What a hook inlines into its JDK method: one call of {@link SocketLeakEvents}, at the method's entry
@@ -43,6 +40,13 @@ public enum Advice {
     static final int EXTRA_STACK = 3;
     private static final String DOOR = SocketLeakEvents.class.getName().replace('.', '/');
     private static final String OBJECT = "Ljava/lang/Object;";
+    private static final int ACONST_NULL = 0x01;
+    private static final int ALOAD_0 = 0x2a;
+    private static final int DUP = 0x59;
+    private static final int DUP2 = 0x5c;
+    private static final int SWAP = 0x5f;
+    private static final int INVOKESTATIC = 0xb8;
+    private static final int ATHROW = 0xbf;
 
     /** Where the call goes. */
     enum At {
@@ -88,46 +92,50 @@ public enum Advice {
     }
 
     /** Code run first in the method. */
-    void onEnter(MethodVisitor code) {
+    void onEnter(Bytes code, ConstantPool pool) {
         if (at == At.ENTRY) {
-            call(code, null);
+            call(code, pool, 'V');
         }
     }
 
-    /** Code run just before a return instruction, with the result (if any) on top of the stack. */
-    void onReturn(MethodVisitor code, Type result) {
+    /**
+     * Code run just before a return instruction, with the result (if any) on top of the stack.
+     *
+     * @param result the first character of the method's return type descriptor ({@code V}, {@code I}, ...)
+     */
+    void onReturn(Bytes code, ConstantPool pool, char result) {
         if (at == At.RETURN) {
-            call(code, result);
+            call(code, pool, result);
         }
     }
 
     /** The handler of a throw: the throwable is on the stack, and stays there for the rethrow. */
-    void onThrown(MethodVisitor code) {
-        code.visitInsn(Opcodes.DUP);
-        if (thrown == Thrown.REPORTED) {
-            code.visitVarInsn(Opcodes.ALOAD, 0);
-        } else {
-            code.visitInsn(Opcodes.ACONST_NULL);
-        }
-        code.visitInsn(Opcodes.SWAP);
-        code.visitMethodInsn(Opcodes.INVOKESTATIC, DOOR, "failed", "(" + OBJECT + "Ljava/lang/Throwable;)V", false);
-        code.visitInsn(Opcodes.ATHROW);
+    void onThrown(Bytes code, ConstantPool pool) {
+        code.u1(DUP);
+        code.u1(thrown == Thrown.REPORTED ? ALOAD_0 : ACONST_NULL);
+        code.u1(SWAP);
+        invoke(code, pool, "failed", "(" + OBJECT + "Ljava/lang/Throwable;)V");
+        code.u1(ATHROW);
     }
 
-    private void call(MethodVisitor code, Type result) {
+    private void call(Bytes code, ConstantPool pool, char result) {
         String descriptor = "(" + OBJECT + ")V";
         switch (pass) {
-            case THIS -> code.visitVarInsn(Opcodes.ALOAD, 0);
-            case LOCAL_1 -> code.visitVarInsn(Opcodes.ALOAD, 1);
-            case LOCAL_2 -> code.visitVarInsn(Opcodes.ALOAD, 2);
-            case RESULT -> code.visitInsn(Opcodes.DUP);
+            case THIS -> code.u1(ALOAD_0);
+            case LOCAL_1 -> code.u1(ALOAD_0 + 1);
+            case LOCAL_2 -> code.u1(ALOAD_0 + 2);
+            case RESULT -> code.u1(DUP);
             case RESULT_AND_THIS -> {
-                code.visitInsn(result.getSize() == 2 ? Opcodes.DUP2 : Opcodes.DUP);
-                code.visitVarInsn(Opcodes.ALOAD, 0);
-                descriptor = "(" + result.getDescriptor() + OBJECT + ")V"; // connectedIf(boolean), read(int|long)
+                code.u1(result == 'J' || result == 'D' ? DUP2 : DUP);
+                code.u1(ALOAD_0);
+                descriptor = "(" + result + OBJECT + ")V"; // connectedIf(boolean), read(int|long)
             }
             default -> throw new IllegalStateException(pass.name());
         }
-        code.visitMethodInsn(Opcodes.INVOKESTATIC, DOOR, method, descriptor, false);
+        invoke(code, pool, method, descriptor);
+    }
+
+    private static void invoke(Bytes code, ConstantPool pool, String name, String descriptor) {
+        code.u1(INVOKESTATIC).u2(pool.methodRef(DOOR, name, descriptor));
     }
 }

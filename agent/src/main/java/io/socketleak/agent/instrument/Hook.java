@@ -1,6 +1,5 @@
 package io.socketleak.agent.instrument;
 
-import org.objectweb.asm.Type;
 
 /**
  * One place in the JDK the agent instruments.
@@ -32,9 +31,8 @@ public record Hook(String event, String type, String method, String parameters, 
             return "...";
         }
         StringBuilder text = new StringBuilder();
-        for (Type parameter : Type.getArgumentTypes(parameters + "V")) {
-            String name = parameter.getClassName();
-            text.append(text.length() == 0 ? "" : ", ").append(name.substring(name.lastIndexOf('.') + 1));
+        for (String parameter : Descriptor.parameters(parameters + ")V")) {
+            text.append(text.length() == 0 ? "" : ", ").append(Descriptor.simpleName(parameter));
         }
         return text.toString();
     }

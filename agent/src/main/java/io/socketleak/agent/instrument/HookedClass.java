@@ -1,136 +1,113 @@
 package io.socketleak.agent.instrument;
 
+import java.util.IdentityHashMap;
 import java.util.List;
-import org.objectweb.asm.ClassReader;
-import org.objectweb.asm.ClassVisitor;
-import org.objectweb.asm.ClassWriter;
-import org.objectweb.asm.Label;
-import org.objectweb.asm.MethodVisitor;
-import org.objectweb.asm.Opcodes;
-import org.objectweb.asm.Type;
+import java.util.Map;
 
 /**
- * Rewrites one JDK class with its hooks inlined. Only the hooked methods are touched; the others are
- * copied as they are. No member is added and no frame is computed (which would load classes), so
- * the same rewrite serves a class as it loads and a retransformation after an attach.
+ * Rewrites one JDK class with its hooks inlined. Only the hooked methods' code changes; every other
+ * byte is copied as it is, and the constant pool only grows at its end. No member is added, so the
+ * same rewrite serves a class as it loads and a retransformation after an attach.
  */
-final class HookedClass extends ClassVisitor {
-    private final List<Hook> hooks;
-    private final HookStatus status;
-    private String owner;
+final class HookedClass {
+    private static final int SKIPPED = 0x0040 | 0x0400 | 0x0100; // ACC_BRIDGE, ACC_ABSTRACT, ACC_NATIVE
 
-    private HookedClass(ClassVisitor next, List<Hook> hooks, HookStatus status) {
-        super(Opcodes.ASM9, next);
-        this.hooks = hooks;
-        this.status = status;
+    private HookedClass() {
     }
 
-    /** The class with its hooks, or null to leave it unchanged; marks which hooks took. */
+    /** The class with its hooks; marks which hooks took, and why the others did not. */
     static byte[] rewrite(byte[] bytes, List<Hook> hooks, HookStatus status) {
-        ClassReader reader = new ClassReader(bytes);
-        ClassWriter writer = new ClassWriter(reader, 0);
-        HookedClass hooked = new HookedClass(writer, hooks, status);
-        // Expanded frames: the handler of a throw gets a full frame of its own.
-        reader.accept(hooked, ClassReader.EXPAND_FRAMES);
+        ConstantPool pool = new ConstantPool(bytes);
+        int at = pool.end();
+        String owner = pool.className(Bytes.u2(bytes, at + 2));
+        at += 8 + 2 * Bytes.u2(bytes, at + 6); // access, this, super, interfaces
+        int fields = Bytes.u2(bytes, at);
+        at += 2;
+        for (int i = 0; i < fields; i++) {
+            at = skipAttributes(bytes, at + 6);
+        }
+        int methodsAt = at;
+        int methods = Bytes.u2(bytes, at);
+        at += 2;
+        Bytes rewritten = new Bytes(bytes.length - methodsAt + 1024);
+        rewritten.u2(methods);
+        Map<Hook, String> problems = new IdentityHashMap<>();
+        for (int i = 0; i < methods; i++) {
+            int start = at;
+            at = skipAttributes(bytes, at + 6);
+            Hook hook = hookOf(bytes, start, pool, hooks);
+            if (hook != null) {
+                try {
+                    rewritten.append(hooked(bytes, start, pool, owner, hook));
+                    status.installed(hook);
+                    continue;
+                } catch (RuntimeException e) { // this method stays as it is
+                    problems.put(hook, "cannot hook " + owner.replace('/', '.') + "." + hook.method() + ": " + e);
+                }
+            }
+            rewritten.copy(bytes, start, at - start);
+        }
         for (Hook hook : hooks) {
-            if (!status.isInstalled(hook)) {
+            String problem = problems.get(hook);
+            if (problem != null) {
+                status.failed(hook, problem);
+            } else if (!status.isInstalled(hook)) {
                 status.failed(hook, "no such method in this JDK");
             }
         }
-        return writer.toByteArray();
+        Bytes out = new Bytes(bytes.length + rewritten.length() - (at - methodsAt) + 512);
+        out.copy(bytes, 0, 8); // magic, version
+        pool.writeTo(out);      // last: the hooks added to it
+        out.copy(bytes, pool.end(), methodsAt - pool.end());
+        out.append(rewritten);
+        out.copy(bytes, at, bytes.length - at); // the class's attributes
+        return out.toArray();
     }
 
-    @Override
-    public void visit(int version, int access, String name, String signature, String superName,
-                      String[] interfaces) {
-        owner = name;
-        super.visit(version, access, name, signature, superName, interfaces);
-    }
-
-    @Override
-    public MethodVisitor visitMethod(int access, String name, String descriptor, String signature,
-                                     String[] exceptions) {
-        MethodVisitor method = super.visitMethod(access, name, descriptor, signature, exceptions);
-        if ((access & (Opcodes.ACC_BRIDGE | Opcodes.ACC_ABSTRACT | Opcodes.ACC_NATIVE)) != 0) {
-            return method; // a bridge only forwards to the real method, which is hooked itself
+    private static Hook hookOf(byte[] bytes, int method, ConstantPool pool, List<Hook> hooks) {
+        if ((Bytes.u2(bytes, method) & SKIPPED) != 0) {
+            return null; // a bridge only forwards to the real method, which is hooked itself
         }
+        String name = pool.utf8(Bytes.u2(bytes, method + 2));
+        String descriptor = pool.utf8(Bytes.u2(bytes, method + 4));
         for (Hook hook : hooks) {
             if (hook.matches(name, descriptor)) {
-                status.installed(hook);
-                return new HookedMethod(method, access, owner, name, descriptor, hook.advice());
+                return hook;
             }
         }
-        return method;
+        return null;
     }
 
-    /** One hooked method: the advice at entry, before each return, and around the body for a throw. */
-    private static final class HookedMethod extends MethodVisitor {
-        private final Advice advice;
-        private final Type result;
-        private final Object[] parameters;
-        private final boolean catchesThrown;
-        private final Label start = new Label();
-
-        HookedMethod(MethodVisitor next, int access, String owner, String name, String descriptor, Advice advice) {
-            super(Opcodes.ASM9, next);
-            this.advice = advice;
-            this.result = Type.getReturnType(descriptor);
-            this.catchesThrown = advice.thrown() != Advice.Thrown.IGNORED && !"<init>".equals(name);
-            this.parameters = frameOfParameters(access, owner, descriptor);
-        }
-
-        @Override
-        public void visitCode() {
-            super.visitCode();
-            if (catchesThrown) {
-                super.visitLabel(start);
+    /** One method_info, its {@code Code} attribute rewritten, its other attributes as they were. */
+    private static Bytes hooked(byte[] bytes, int method, ConstantPool pool, String owner, Hook hook) {
+        int access = Bytes.u2(bytes, method);
+        String name = pool.utf8(Bytes.u2(bytes, method + 2));
+        String descriptor = pool.utf8(Bytes.u2(bytes, method + 4));
+        int count = Bytes.u2(bytes, method + 6);
+        Bytes out = new Bytes(256);
+        out.copy(bytes, method, 8);
+        int at = method + 8;
+        for (int i = 0; i < count; i++) {
+            int nameIndex = Bytes.u2(bytes, at);
+            int length = Bytes.s4(bytes, at + 2);
+            if ("Code".equals(pool.utf8(nameIndex))) {
+                Bytes code = MethodCode.rewrite(bytes, at + 6, pool, owner, access, name, descriptor, hook.advice());
+                out.u2(nameIndex).u4(code.length()).append(code);
+            } else {
+                out.copy(bytes, at, 6 + length);
             }
-            advice.onEnter(mv);
+            at += 6 + length;
         }
+        return out;
+    }
 
-        @Override
-        public void visitInsn(int opcode) {
-            if (opcode >= Opcodes.IRETURN && opcode <= Opcodes.RETURN) {
-                advice.onReturn(mv, result);
-            }
-            super.visitInsn(opcode);
+    /** Offset after an attribute table, given the offset of its count. */
+    private static int skipAttributes(byte[] bytes, int at) {
+        int count = Bytes.u2(bytes, at);
+        at += 2;
+        for (int i = 0; i < count; i++) {
+            at += 6 + Bytes.s4(bytes, at + 2);
         }
-
-        @Override
-        public void visitMaxs(int maxStack, int maxLocals) {
-            if (catchesThrown) {
-                Label end = new Label();
-                Label handler = new Label();
-                super.visitLabel(end);
-                // Registered last, so the method's own handlers keep their precedence.
-                super.visitTryCatchBlock(start, end, handler, "java/lang/Throwable");
-                super.visitLabel(handler);
-                super.visitFrame(Opcodes.F_NEW, parameters.length, parameters, 1, new Object[] {"java/lang/Throwable"});
-                advice.onThrown(mv);
-            }
-            super.visitMaxs(maxStack + Advice.EXTRA_STACK, maxLocals);
-        }
-
-        /** The locals at the method's entry, as a stack map frame lists them. */
-        private static Object[] frameOfParameters(int access, String owner, String descriptor) {
-            Type[] types = Type.getArgumentTypes(descriptor);
-            boolean instance = (access & Opcodes.ACC_STATIC) == 0;
-            Object[] locals = new Object[types.length + (instance ? 1 : 0)];
-            int i = 0;
-            if (instance) {
-                locals[i++] = owner;
-            }
-            for (Type type : types) {
-                locals[i++] = switch (type.getSort()) {
-                    case Type.BOOLEAN, Type.CHAR, Type.BYTE, Type.SHORT, Type.INT -> Opcodes.INTEGER;
-                    case Type.FLOAT -> Opcodes.FLOAT;
-                    case Type.LONG -> Opcodes.LONG;
-                    case Type.DOUBLE -> Opcodes.DOUBLE;
-                    case Type.ARRAY -> type.getDescriptor();
-                    default -> type.getInternalName();
-                };
-            }
-            return locals;
-        }
+        return at;
     }
 }
