@@ -78,6 +78,15 @@ public final class AgentMain {
             super("socket-leak-agent", new URL[] {jar}, ClassLoader.getPlatformClassLoader());
         }
 
+        /**
+         * None: the agent asks for no permission of its own (there is no security manager on the JDKs it
+         * runs on), and working out the jar's would open it through a URL connection at every start.
+         */
+        @Override
+        protected java.security.PermissionCollection getPermissions(java.security.CodeSource source) {
+            return new java.security.Permissions();
+        }
+
         @Override
         protected Class<?> loadClass(String name, boolean resolve) throws ClassNotFoundException {
             if (!name.startsWith(OWN)) {

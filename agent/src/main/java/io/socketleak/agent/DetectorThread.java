@@ -9,11 +9,11 @@ import io.socketleak.agent.report.Reporter;
 import io.socketleak.agent.report.SummaryLine;
 import io.socketleak.agent.report.TextReport;
 import io.socketleak.agent.tcp.KernelTcpTable;
+import io.socketleak.agent.tcp.ProcFiles;
 import io.socketleak.agent.tracking.Exhaustion;
 import io.socketleak.agent.tracking.Tracker;
 import io.socketleak.bootstrap.SocketLeakEvents;
 import java.io.IOException;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
@@ -40,7 +40,7 @@ final class DetectorThread extends Thread {
     private static final long KERNEL_SCAN_COST_FACTOR = 250;
     /** But at least this often, so that a CLOSE_WAIT on the busiest host is still found within minutes. */
     private static final long KERNEL_SCAN_MAX_MILLIS = 300_000;
-    private static final Path THREAD_SCHEDSTAT = Path.of("/proc/thread-self/schedstat");
+    private static final String THREAD_SCHEDSTAT = "/proc/thread-self/schedstat";
     /** One full report per burst of refused connects. */
     private static final long FAILURE_REPORT_MILLIS = 10_000;
 
@@ -175,7 +175,7 @@ final class DetectorThread extends Thread {
      */
     private static long threadCpuNanos() {
         try {
-            String stat = Files.readString(THREAD_SCHEDSTAT);
+            String stat = ProcFiles.read(THREAD_SCHEDSTAT);
             int end = stat.indexOf(' ');
             return Long.parseLong(end < 0 ? stat.trim() : stat.substring(0, end));
         } catch (IOException | RuntimeException e) {

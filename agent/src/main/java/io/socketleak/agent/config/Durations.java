@@ -1,6 +1,5 @@
 package io.socketleak.agent.config;
 
-import java.math.BigDecimal;
 import java.time.Duration;
 import java.util.Locale;
 
@@ -29,14 +28,44 @@ public final class Durations {
             unitNanos = 1_000_000_000L;
             number = s;
         }
-        if (number.isEmpty() || !number.matches("[0-9]+(\\.[0-9]+)?")) {
+        try {
+            return Duration.ofNanos(nanos(number, unitNanos));
+        } catch (ArithmeticException e) {
+            throw new IllegalArgumentException("duration too long: " + text);
+        } catch (NumberFormatException e) {
             throw new IllegalArgumentException("not a duration: " + text);
         }
-        BigDecimal nanos = new BigDecimal(number).multiply(BigDecimal.valueOf(unitNanos));
-        if (nanos.compareTo(BigDecimal.valueOf(Long.MAX_VALUE)) > 0) {
-            throw new IllegalArgumentException("duration too long: " + text);
+    }
+
+    /**
+     * {@code digits[.digits]} times the unit, read by hand: a regular expression and BigDecimal would
+     * load some forty classes into every JVM the agent starts in. Past the nanosecond, digits are dropped.
+     */
+    private static long nanos(String number, long unitNanos) {
+        int dot = number.indexOf('.');
+        String whole = dot < 0 ? number : number.substring(0, dot);
+        String fraction = dot < 0 ? "0" : number.substring(dot + 1);
+        if (whole.isEmpty() || fraction.isEmpty()) {
+            throw new NumberFormatException(number);
         }
-        return Duration.ofNanos(nanos.longValue());
+        long nanos = 0;
+        for (int i = 0; i < whole.length(); i++) {
+            nanos = Math.addExact(Math.multiplyExact(nanos, 10), digit(whole.charAt(i)));
+        }
+        nanos = Math.multiplyExact(nanos, unitNanos);
+        long place = unitNanos;
+        for (int i = 0; i < fraction.length(); i++) {
+            place /= 10;
+            nanos = Math.addExact(nanos, digit(fraction.charAt(i)) * place);
+        }
+        return nanos;
+    }
+
+    private static long digit(char c) {
+        if (c < '0' || c > '9') {
+            throw new NumberFormatException(String.valueOf(c));
+        }
+        return c - '0';
     }
 
     /** The shortest exact form, as a user would write it. */

@@ -9,13 +9,24 @@ public record PortRange(int low, int high) {
         }
     }
 
-    /** Accepts {@code lo-hi}, and the kernel's own {@code lo<tab>hi}. */
+    /** Accepts {@code lo-hi}, and the kernel's own {@code lo<tab>hi}. (By hand: no regular expression at start-up.) */
     public static PortRange parse(String text) {
-        String[] parts = text.strip().split("\\s*-\\s*|\\s+");
-        if (parts.length != 2) {
+        String s = text.strip();
+        int split = s.indexOf('-');
+        int next = split + 1;
+        if (split < 0) {
+            split = 0;
+            while (split < s.length() && !Character.isWhitespace(s.charAt(split))) {
+                split++;
+            }
+            next = split;
+        }
+        String low = s.substring(0, split).strip();
+        String high = s.substring(Math.min(next, s.length())).strip();
+        if (low.isEmpty() || high.isEmpty()) {
             throw new IllegalArgumentException("not a port range: " + text);
         }
-        return new PortRange(Integer.parseInt(parts[0]), Integer.parseInt(parts[1]));
+        return new PortRange(Integer.parseInt(low), Integer.parseInt(high));
     }
 
     public int size() {

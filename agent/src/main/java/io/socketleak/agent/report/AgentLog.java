@@ -5,8 +5,6 @@ import java.io.IOException;
 import java.io.OutputStream;
 import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
-import java.time.LocalDateTime;
-import java.time.ZoneOffset;
 
 /**
  * Where summaries, warnings and reports go: standard error or a file ({@code log=}), one line per
@@ -69,18 +67,32 @@ public final class AgentLog {
         }
     }
 
-    /** ISO 8601 in UTC with milliseconds, as {@code Instant.toString()} gives it, without loading a formatter. */
+    /**
+     * ISO 8601 in UTC with milliseconds, as {@code Instant.toString()} gives it, computed here: java.time
+     * would load twenty classes into every JVM the agent starts in, for its first line.
+     */
     static String timestamp(long epochMillis) {
-        LocalDateTime t = LocalDateTime.ofEpochSecond(Math.floorDiv(epochMillis, 1000),
-                (int) Math.floorMod(epochMillis, 1000) * 1_000_000, ZoneOffset.UTC);
-        StringBuilder s = new StringBuilder(24);
-        s.append(t.getYear()).append('-');
-        two(s, t.getMonthValue()).append('-');
-        two(s, t.getDayOfMonth()).append('T');
-        two(s, t.getHour()).append(':');
-        two(s, t.getMinute()).append(':');
-        two(s, t.getSecond()).append('.');
+        long seconds = Math.floorDiv(epochMillis, 1000);
         int millis = (int) Math.floorMod(epochMillis, 1000);
+        long days = Math.floorDiv(seconds, 86_400);
+        int secondOfDay = (int) Math.floorMod(seconds, 86_400);
+        // The proleptic Gregorian date of a day count, in 400-year eras starting on March 1st.
+        long z = days + 719_468;
+        long era = Math.floorDiv(z, 146_097);
+        long dayOfEra = z - era * 146_097;
+        long yearOfEra = (dayOfEra - dayOfEra / 1460 + dayOfEra / 36_524 - dayOfEra / 146_096) / 365;
+        long dayOfYear = dayOfEra - (365 * yearOfEra + yearOfEra / 4 - yearOfEra / 100);
+        long shiftedMonth = (5 * dayOfYear + 2) / 153;
+        int day = (int) (dayOfYear - (153 * shiftedMonth + 2) / 5 + 1);
+        int month = (int) (shiftedMonth < 10 ? shiftedMonth + 3 : shiftedMonth - 9);
+        long year = yearOfEra + era * 400 + (month <= 2 ? 1 : 0);
+        StringBuilder s = new StringBuilder(24);
+        s.append(year).append('-');
+        two(s, month).append('-');
+        two(s, day).append('T');
+        two(s, secondOfDay / 3600).append(':');
+        two(s, secondOfDay / 60 % 60).append(':');
+        two(s, secondOfDay % 60).append('.');
         s.append(millis < 100 ? "0" : "").append(millis < 10 ? "0" : "").append(millis).append('Z');
         return s.toString();
     }

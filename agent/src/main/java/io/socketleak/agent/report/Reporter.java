@@ -4,6 +4,7 @@ import io.socketleak.agent.config.PortRange;
 import io.socketleak.agent.tcp.FileDescriptors;
 import io.socketleak.agent.tcp.KernelTcpTable;
 import io.socketleak.agent.tcp.PortBudget;
+import io.socketleak.agent.tcp.ProcFiles;
 import io.socketleak.agent.tcp.SocketsBeforeHooks;
 import io.socketleak.agent.tcp.TcpSettings;
 import io.socketleak.agent.tracking.Snapshot;
@@ -57,11 +58,8 @@ public final class Reporter {
      * whose first use starts the JDK's process machinery (milliseconds of every start-up, for a number).
      */
     private static long ownPid() {
-        try {
-            return Long.parseLong(Files.readSymbolicLink(Path.of("/proc/self")).toString());
-        } catch (IOException | RuntimeException e) {
-            return ProcessHandle.current().pid();
-        }
+        long pid = ProcFiles.ownPid();
+        return pid >= 0 ? pid : ProcessHandle.current().pid();
     }
 
     /** The sockets open before the hooks went in (after an attach, say), to list until they close. */

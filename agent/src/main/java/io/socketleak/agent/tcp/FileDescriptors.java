@@ -1,19 +1,18 @@
 package io.socketleak.agent.tcp;
 
+import java.io.File;
 import java.io.IOException;
 import java.lang.management.ManagementFactory;
 import java.lang.management.OperatingSystemMXBean;
-import java.nio.file.DirectoryStream;
-import java.nio.file.Files;
-import java.nio.file.Path;
 
 /**
  * This process's file descriptors: how many are open and the limit ({@code ulimit -n}).
  * Values are -1 where the platform does not say (Windows).
  */
 public record FileDescriptors(long open, long max) {
-    private static final Path OWN_DESCRIPTORS = Path.of("/proc/self/fd");
-    private static final Path OWN_LIMITS = Path.of("/proc/self/limits");
+    // java.io rather than java.nio.file: the NIO file system would load some fifty classes into every JVM.
+    private static final String OWN_DESCRIPTORS = "/proc/self/fd";
+    private static final String OWN_LIMITS = "/proc/self/limits";
 
     /**
      * Reads the counts; (-1, -1) when they cannot be read, as when no descriptor is left to list them.
@@ -21,7 +20,7 @@ public record FileDescriptors(long open, long max) {
      * costs tens of milliseconds of CPU, which a Linux process is spared).
      */
     public static FileDescriptors read() {
-        if (Files.isDirectory(OWN_DESCRIPTORS)) {
+        if (new File(OWN_DESCRIPTORS).isDirectory()) {
             return fromProc();
         }
         try {
@@ -39,7 +38,7 @@ public record FileDescriptors(long open, long max) {
         long max = -1;
         long open = -1;
         try {
-            for (String line : Files.readAllLines(OWN_LIMITS)) {
+            for (String line : ProcFiles.read(OWN_LIMITS).split("\n")) {
                 if (line.startsWith("Max open files")) {
                     String soft = line.substring("Max open files".length()).trim();
                     int end = soft.indexOf(' ');
@@ -47,13 +46,11 @@ public record FileDescriptors(long open, long max) {
                     max = "unlimited".equals(soft) ? Long.MAX_VALUE : Long.parseLong(soft);
                 }
             }
-            long count = 0;
-            try (DirectoryStream<Path> fds = Files.newDirectoryStream(OWN_DESCRIPTORS)) {
-                for (Path ignored : fds) {
-                    count++;
-                }
+            String[] fds = ProcFiles.list(OWN_DESCRIPTORS);
+            if (fds == null) {
+                throw new IOException("cannot list " + OWN_DESCRIPTORS);
             }
-            open = count - 1; // the listing's own descriptor
+            open = fds.length - 1; // the listing's own descriptor
         } catch (IOException | RuntimeException e) {
             return new FileDescriptors(-1, -1);
         }

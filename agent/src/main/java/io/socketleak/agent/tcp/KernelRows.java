@@ -2,9 +2,6 @@ package io.socketleak.agent.tcp;
 
 import java.io.IOException;
 import java.io.InputStream;
-import java.nio.file.Files;
-import java.nio.file.NoSuchFileException;
-import java.nio.file.Path;
 import java.util.Locale;
 
 /**
@@ -53,11 +50,11 @@ final class KernelRows {
      *
      * @return false when the table exists but could not be read; a missing one (no IPv6, say) has no rows
      */
-    boolean read(Path table, Visitor visitor) {
-        try (InputStream in = Files.newInputStream(table)) {
-            read(in, visitor);
-            return true;
-        } catch (NoSuchFileException e) {
+    boolean read(String table, Visitor visitor) {
+        try (InputStream in = ProcFiles.openIfExists(table)) {
+            if (in != null) {
+                read(in, visitor);
+            }
             return true;
         } catch (IOException e) {
             return false;

@@ -5,8 +5,6 @@ import java.io.InputStream;
 import java.net.Inet4Address;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
-import java.nio.file.Files;
-import java.nio.file.Path;
 import java.util.HashMap;
 import java.util.HashSet;
 import java.util.Map;
@@ -19,7 +17,7 @@ import java.util.Set;
  * costs a few tens of milliseconds and no per-line garbage.
  */
 public final class KernelTcpTable {
-    private static final Path[] FILES = {Path.of("/proc/net/tcp"), Path.of("/proc/net/tcp6")};
+    private static final String[] FILES = {"/proc/net/tcp", "/proc/net/tcp6"};
 
     /** Connections to one remote endpoint, by state. */
     public static final class Counts {
@@ -91,29 +89,28 @@ public final class KernelTcpTable {
     }
 
     private final KernelRows rows = new KernelRows(new byte[64 * 1024]);
-    private final Path[] files;
+    private final String[] files;
 
     public KernelTcpTable() {
         this(FILES);
     }
 
-    KernelTcpTable(Path... files) {
+    KernelTcpTable(String... files) {
         this.files = files;
     }
 
     public static boolean available() {
-        return Files.isReadable(FILES[0]);
+        return new java.io.File(FILES[0]).canRead();
     }
 
     public View scan() throws IOException {
         long start = System.nanoTime();
         Parser parser = new Parser();
-        for (Path file : files) {
-            if (!Files.isReadable(file)) {
-                continue;
-            }
-            try (InputStream in = Files.newInputStream(file)) {
-                rows.read(in, parser);
+        for (String file : files) {
+            try (InputStream in = ProcFiles.openIfExists(file)) {
+                if (in != null) {
+                    rows.read(in, parser);
+                }
             }
         }
         return new View(parser.byRemote, parser.closeWait, parser.listening, parser.lines,

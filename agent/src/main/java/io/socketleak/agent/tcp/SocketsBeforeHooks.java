@@ -42,7 +42,7 @@ public final class SocketsBeforeHooks {
         }
         List<Socket> sockets = new ArrayList<>();
         KernelRows rows = new KernelRows(new byte[READ_BUFFER]);
-        for (Path table : TCP_TABLES) {
+        for (String table : TCP_TABLES) {
             rows.read(table, row -> {
                 long inode = row.decimal(KernelRows.INODE);
                 if (row.isConnection() && inodes.containsKey(inode) && !tracked.contains(
@@ -71,7 +71,7 @@ public final class SocketsBeforeHooks {
         }
         Map<Long, Integer> tcpStates = new HashMap<>();
         KernelRows rows = new KernelRows(new byte[READ_BUFFER]);
-        for (Path table : TCP_TABLES) {
+        for (String table : TCP_TABLES) {
             boolean read = rows.read(table, row -> {
                 long inode = row.decimal(KernelRows.INODE);
                 if (row.isConnection() && sockets.containsKey(inode)) {
@@ -84,7 +84,7 @@ public final class SocketsBeforeHooks {
         }
         Set<Long> otherKinds = new HashSet<>(); // the JVM's own Unix sockets, datagram sockets
         if (tcpStates.size() < sockets.size()) {
-            for (Path table : OTHER_TABLES) {
+            for (String table : OTHER_TABLES) {
                 int column = table.endsWith("unix") ? KernelRows.UNIX_INODE : KernelRows.INODE;
                 rows.read(table, row -> {
                     long inode = row.decimal(column);
@@ -110,9 +110,9 @@ public final class SocketsBeforeHooks {
         return tcp;
     }
 
-    private static final Path[] TCP_TABLES = {Path.of("/proc/net/tcp"), Path.of("/proc/net/tcp6")};
-    private static final Path[] OTHER_TABLES = {Path.of("/proc/net/unix"), Path.of("/proc/net/udp"),
-        Path.of("/proc/net/udp6"), Path.of("/proc/net/raw"), Path.of("/proc/net/raw6")};
+    private static final String[] TCP_TABLES = {"/proc/net/tcp", "/proc/net/tcp6"};
+    private static final String[] OTHER_TABLES = {"/proc/net/unix", "/proc/net/udp", "/proc/net/udp6",
+        "/proc/net/raw", "/proc/net/raw6"};
     private static final int READ_BUFFER = 64 * 1024;
 
     /** Of {@code before}, those still open now. */

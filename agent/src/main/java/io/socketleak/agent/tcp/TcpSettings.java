@@ -2,10 +2,6 @@ package io.socketleak.agent.tcp;
 
 import io.socketleak.agent.config.PortRange;
 import java.io.IOException;
-import java.io.InputStream;
-import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
-import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Locale;
 
@@ -20,7 +16,7 @@ import java.util.Locale;
 public record TcpSettings(PortRange portRange, int reservedPorts, int timeWaitSeconds, Integer twReuse,
                           String source) {
 
-    private static final Path PROC = Path.of("/proc/sys/net/ipv4");
+    private static final String PROC = "/proc/sys/net/ipv4/";
 
     /** Reads the running system's settings; {@code portRange}/{@code timeWait} options override them. */
     public static TcpSettings read(PortRange rangeOverride, Duration timeWaitOverride) {
@@ -31,9 +27,9 @@ public record TcpSettings(PortRange portRange, int reservedPorts, int timeWaitSe
         String reserved = "";
         String source;
         if (os.contains("linux")) {
-            range = readRange(PROC.resolve("ip_local_port_range"), new PortRange(32768, 60999));
-            twReuse = readInt(PROC.resolve("tcp_tw_reuse"));
-            reserved = readText(PROC.resolve("ip_local_reserved_ports"));
+            range = readRange(PROC + "ip_local_port_range", new PortRange(32768, 60999));
+            twReuse = readInt(PROC + "tcp_tw_reuse");
+            reserved = readText(PROC + "ip_local_reserved_ports");
             timeWait = 60; // TCP_TIMEWAIT_LEN, fixed at build time; tcp_fin_timeout does not change it
             source = "linux /proc/sys/net/ipv4";
         } else if (os.contains("mac")) {
@@ -79,35 +75,25 @@ public record TcpSettings(PortRange portRange, int reservedPorts, int timeWaitSe
         return count;
     }
 
-    private static String readText(Path file) {
+    private static String readText(String file) {
         try {
-            return readProc(file);
+            return ProcFiles.read(file);
         } catch (IOException | RuntimeException e) {
             return "";
         }
     }
 
-    /**
-     * Reads a /proc file to its end. Not {@code Files.readString}: /proc files report a size that is
-     * not their length, and a read sized by it can come back cut short.
-     */
-    private static String readProc(Path file) throws IOException {
-        try (InputStream in = Files.newInputStream(file)) {
-            return new String(in.readAllBytes(), StandardCharsets.US_ASCII);
-        }
-    }
-
-    private static PortRange readRange(Path file, PortRange fallback) {
+    private static PortRange readRange(String file, PortRange fallback) {
         try {
-            return PortRange.parse(readProc(file));
+            return PortRange.parse(ProcFiles.read(file));
         } catch (IOException | RuntimeException e) {
             return fallback;
         }
     }
 
-    private static Integer readInt(Path file) {
+    private static Integer readInt(String file) {
         try {
-            return Integer.valueOf(readProc(file).strip());
+            return Integer.valueOf(ProcFiles.read(file).strip());
         } catch (IOException | RuntimeException e) {
             return null;
         }

@@ -47,14 +47,14 @@ class KernelTcpTableTest {
                 + "0000000000000000", sl, local, remote, state);
     }
 
-    private Path file(String name, String header, List<String> lines) throws IOException {
+    private String file(String name, String header, List<String> lines) throws IOException {
         Path file = dir.resolve(name);
         StringBuilder text = new StringBuilder(header).append('\n');
         for (String l : lines) {
             text.append(l).append('\n');
         }
         Files.writeString(file, text);
-        return file;
+        return file.toString();
     }
 
     private KernelTcpTable.View scanTcp(String... lines) throws IOException {
@@ -189,10 +189,10 @@ class KernelTcpTableTest {
     @Test
     void ipv4MappedAddressesCountForTheIpv4Destination() throws IOException {
         // ::ffff:127.0.0.1 = 0...0 FFFF 7F000001: words 00000000 00000000 FFFF0000 0100007F.
-        Path tcp6 = file("tcp6", TCP6_HEADER, List.of(
+        String tcp6 = file("tcp6", TCP6_HEADER, List.of(
                 line(0, "0000000000000000FFFF00000100007F:9C40", "0000000000000000FFFF00000100007F:1F90", "01"),
                 line(1, "0000000000000000FFFF00000100007F:9C41", "0000000000000000FFFF00000100007F:1F90", "06")));
-        Path tcp = file("tcp", TCP_HEADER, List.of(line(0, "0100007F:9C42", LOOPBACK_8080, "06")));
+        String tcp = file("tcp", TCP_HEADER, List.of(line(0, "0100007F:9C42", LOOPBACK_8080, "06")));
 
         KernelTcpTable.View view = new KernelTcpTable(tcp, tcp6).scan();
 
@@ -206,7 +206,7 @@ class KernelTcpTableTest {
     @Test
     void ipv6LoopbackIsItsOwnDestination() throws IOException {
         // ::1 = fifteen zero bytes and 01: the last word's bytes 00 00 00 01 print as 01000000.
-        Path tcp6 = file("tcp6", TCP6_HEADER, List.of(
+        String tcp6 = file("tcp6", TCP6_HEADER, List.of(
                 line(0, "00000000000000000000000001000000:9C40", "00000000000000000000000001000000:1F90", "06")));
 
         KernelTcpTable.View view = new KernelTcpTable(tcp6).scan();
@@ -221,7 +221,7 @@ class KernelTcpTableTest {
         //   words printed: B80D0120 00000000 00000000 01000000
         // 2001:db8:85a3::8a2e:370:7334 = 20 01 0d b8 | 85 a3 00 00 | 00 00 8a 2e | 03 70 73 34
         //   words printed: B80D0120 0000A385 2E8A0000 34737003
-        Path tcp6 = file("tcp6", TCP6_HEADER, List.of(
+        String tcp6 = file("tcp6", TCP6_HEADER, List.of(
                 line(0, "00000000000000000000000001000000:9C40", "B80D0120000000000000000001000000:01BB", "01"),
                 line(1, "00000000000000000000000001000000:9C41", "B80D01200000A3852E8A000034737003:01BB", "06"),
                 line(2, "00000000000000000000000001000000:9C42", "B80D01200000A3852E8A000034737003:01BB", "06")));
@@ -237,7 +237,7 @@ class KernelTcpTableTest {
 
     @Test
     void listeningOnIpv6AndMappedAddressesGivesTheLocalPort() throws IOException {
-        Path tcp6 = file("tcp6", TCP6_HEADER, List.of(
+        String tcp6 = file("tcp6", TCP6_HEADER, List.of(
                 line(0, "00000000000000000000000000000000:1F90", "00000000000000000000000000000000:0000", "0A"),
                 line(1, "0000000000000000FFFF00000100007F:9C40",
                         "00000000000000000000000000000000:0000", "0A")));
@@ -269,11 +269,11 @@ class KernelTcpTableTest {
 
     @Test
     void everyConnectionLineOfBothFilesIsCountedButNotTheHeaders() throws IOException {
-        Path tcp = file("tcp", TCP_HEADER, List.of(
+        String tcp = file("tcp", TCP_HEADER, List.of(
                 line(0, "00000000:1F90", ANY, "0A"),
                 line(1, LOOPBACK_40000, HTTPS_10_0_0_5, "01"),
                 line(2, "0100007F:9C41", HTTPS_10_0_0_5, "06")));
-        Path tcp6 = file("tcp6", TCP6_HEADER, List.of(
+        String tcp6 = file("tcp6", TCP6_HEADER, List.of(
                 line(0, "00000000000000000000000001000000:9C40", "00000000000000000000000001000000:1F90", "06"),
                 line(1, "00000000000000000000000001000000:1F90", "00000000000000000000000001000000:9C40", "01")));
 
@@ -286,7 +286,7 @@ class KernelTcpTableTest {
         Files.writeString(tcp, TCP_HEADER + "\n" + line(0, LOOPBACK_40000, HTTPS_10_0_0_5, "06") + "\n"
                 + line(1, "0100007F:9C41", HTTPS_10_0_0_5, "06"));
 
-        KernelTcpTable.View view = new KernelTcpTable(tcp).scan();
+        KernelTcpTable.View view = new KernelTcpTable(tcp.toString()).scan();
 
         assertEquals(2, view.lines());
         assertEquals(2, view.to(address("10.0.0.5", 443)).timeWait());
@@ -294,9 +294,9 @@ class KernelTcpTableTest {
 
     @Test
     void aMissingFileIsSkipped() throws IOException {
-        Path tcp = file("tcp", TCP_HEADER, List.of(line(0, LOOPBACK_40000, HTTPS_10_0_0_5, "01")));
+        String tcp = file("tcp", TCP_HEADER, List.of(line(0, LOOPBACK_40000, HTTPS_10_0_0_5, "01")));
 
-        KernelTcpTable.View view = new KernelTcpTable(tcp, dir.resolve("no-such-tcp6")).scan();
+        KernelTcpTable.View view = new KernelTcpTable(tcp, dir.resolve("no-such-tcp6").toString()).scan();
 
         assertEquals(1, view.lines());
         assertEquals(1, view.to(address("10.0.0.5", 443)).established);
@@ -304,7 +304,7 @@ class KernelTcpTableTest {
 
     @Test
     void eachScanStartsFromNothing() throws IOException {
-        Path tcp = file("tcp", TCP_HEADER, List.of(line(0, LOOPBACK_40000, HTTPS_10_0_0_5, "06")));
+        String tcp = file("tcp", TCP_HEADER, List.of(line(0, LOOPBACK_40000, HTTPS_10_0_0_5, "06")));
         KernelTcpTable table = new KernelTcpTable(tcp);
 
         table.scan();
@@ -329,7 +329,7 @@ class KernelTcpTableTest {
         Path tcp = dir.resolve("tcp");
         Files.writeString(tcp, text);
 
-        KernelTcpTable.View view = new KernelTcpTable(tcp).scan();
+        KernelTcpTable.View view = new KernelTcpTable(tcp.toString()).scan();
 
         assertEquals(total, view.lines());
         assertEquals(4, view.byRemote().size());
