@@ -1,12 +1,9 @@
 package io.socketleak.agent;
 
-import java.io.File;
 import java.io.IOException;
 import java.io.InputStream;
 import java.lang.invoke.MethodHandles;
 import java.util.List;
-import java.util.zip.ZipEntry;
-import java.util.zip.ZipFile;
 
 /**
  * Defines the bridge ({@code io.socketleak.bootstrap}: the door the hooks call, and the readers of
@@ -45,21 +42,14 @@ final class Bridge {
         }
         MethodHandles.Lookup javaBase = MethodHandles.privateLookupIn(Class.forName(PACKAGE_MEMBER, false, null),
                 MethodHandles.lookup());
-        // From the jar itself: a resource lookup through the class loader would ask the platform loader
-        // first, which opens the JDK's module image for it.
-        try (ZipFile jar = new ZipFile(new File(Bridge.class.getProtectionDomain().getCodeSource().getLocation().toURI()))) {
-            for (String name : CLASSES) {
-                String resource = name.replace('.', '/') + ".class";
-                ZipEntry entry = jar.getEntry(resource);
-                if (entry == null) {
+        for (String name : CLASSES) {
+            String resource = name.replace('.', '/') + ".class";
+            try (InputStream in = Bridge.class.getClassLoader().getResourceAsStream(resource)) {
+                if (in == null) {
                     throw new IOException("the agent jar lacks " + resource);
                 }
-                try (InputStream in = jar.getInputStream(entry)) {
-                    javaBase.defineClass(in.readAllBytes());
-                }
+                javaBase.defineClass(in.readAllBytes());
             }
-        } catch (java.net.URISyntaxException e) {
-            throw new IOException("cannot read the agent jar: " + e.getMessage(), e);
         }
     }
 

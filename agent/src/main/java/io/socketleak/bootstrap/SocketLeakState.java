@@ -1,16 +1,12 @@
 package io.socketleak.bootstrap;
 
 import java.io.FileDescriptor;
-import java.lang.invoke.MethodHandle;
-import java.lang.invoke.MethodHandles;
-import java.lang.invoke.MethodType;
 import java.lang.reflect.Field;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.net.ProtocolFamily;
 import java.net.SocketAddress;
 import java.net.SocketImpl;
-import java.net.SocketOption;
 import java.net.StandardProtocolFamily;
 import java.net.StandardSocketOptions;
 import jdk.internal.misc.Unsafe;
@@ -37,7 +33,6 @@ public final class SocketLeakState {
 
     private static final Class<?> IMPL = load("sun.nio.ch.NioSocketImpl");
     private static final Class<?> CHANNEL = load("sun.nio.ch.SocketChannelImpl");
-    private static final Class<?> NET = load("sun.nio.ch.Net");
 
     private static final long IMPL_STATE = offset(IMPL, "state", int.class);
     private static final long IMPL_SERVER = offset(IMPL, "server", boolean.class);
@@ -61,14 +56,30 @@ public final class SocketLeakState {
     private static final long CHANNEL_OUTPUT_CLOSED = offset(CHANNEL, "isOutputClosed", boolean.class);
     private static final long FD_NUMBER = offset(FileDescriptor.class, "fd", int.class);
 
-    private static final MethodHandle POLL = method(NET, "poll", MethodType.methodType(int.class,
-            FileDescriptor.class, int.class, long.class));
-    private static final MethodHandle AVAILABLE = method(NET, "available", MethodType.methodType(int.class,
-            FileDescriptor.class));
-    private static final MethodHandle GET_OPTION = method(NET, "getSocketOption", MethodType.methodType(
-            Object.class, FileDescriptor.class, SocketOption.class));
-    private static final int POLLIN = pollConstant("POLLIN");
-    private static final int POLLERR = pollConstant("POLLERR");
+    private static final int POLLIN;
+    private static final int POLLERR;
+    /** Whether the JDK's {@code sun.nio.ch.Net} has the methods the bridge calls (see {@link Net}). */
+    private static final boolean NET_LINKED;
+
+    static {
+        int in = 0;
+        int err = 0;
+        boolean linked;
+        try {
+            in = Net.pollinValue();
+            err = Net.pollerrValue();
+            // Each call links its method or throws a LinkageError; on no descriptor, each returns at once.
+            FileDescriptor none = new FileDescriptor();
+            Net.poll(none, 0, 0);
+            callOnNoDescriptor(none);
+            linked = in != 0;
+        } catch (Throwable e) {
+            linked = false;
+        }
+        POLLIN = in;
+        POLLERR = err;
+        NET_LINKED = linked;
+    }
 
     /** {@link #pendingInput} when nothing is waiting to be read. */
     public static final int NOTHING_PENDING = -1;
@@ -101,15 +112,8 @@ public final class SocketLeakState {
                 missing.append(missing.length() == 0 ? "" : ", ").append(names[i]);
             }
         }
-        String[] methods = {"Net.poll", "Net.available", "Net.getSocketOption"};
-        MethodHandle[] handles = {POLL, AVAILABLE, GET_OPTION};
-        for (int i = 0; i < methods.length; i++) {
-            if (handles[i] == null) {
-                missing.append(missing.length() == 0 ? "" : ", ").append(methods[i]);
-            }
-        }
-        if (POLLIN == 0) {
-            missing.append(missing.length() == 0 ? "" : ", ").append("Net.POLLIN");
+        if (!NET_LINKED) {
+            missing.append(missing.length() == 0 ? "" : ", ").append("Net.poll, Net.available, Net.getSocketOption");
         }
         return missing.toString();
     }
@@ -190,11 +194,11 @@ public final class SocketLeakState {
     /** SO_LINGER in seconds, -1 when off or unknown. */
     public static int lingerSeconds(Object socket) {
         FileDescriptor fd = fd(socket);
-        if (fd == null || GET_OPTION == null) {
+        if (fd == null || !NET_LINKED) {
             return -1;
         }
         try {
-            Object value = GET_OPTION.invokeExact(fd, (SocketOption<?>) StandardSocketOptions.SO_LINGER);
+            Object value = Net.getSocketOption(fd, StandardSocketOptions.SO_LINGER);
             return value instanceof Integer seconds ? seconds : -1;
         } catch (Throwable e) {
             return -1;
@@ -207,18 +211,18 @@ public final class SocketLeakState {
      */
     public static int pendingInput(Object socket) {
         FileDescriptor fd = fd(socket);
-        if (fd == null || POLL == null || AVAILABLE == null || POLLIN == 0) {
+        if (fd == null || !NET_LINKED) {
             return NOTHING_PENDING;
         }
         try {
-            int events = (int) POLL.invokeExact(fd, POLLIN, 0L);
+            int events = Net.poll(fd, POLLIN, 0L);
             if ((events & POLLERR) != 0) {
                 return ERROR_PENDING;
             }
             if ((events & POLLIN) == 0) {
                 return NOTHING_PENDING;
             }
-            int available = (int) AVAILABLE.invokeExact(fd);
+            int available = Net.available(fd);
             return available > 0 ? available : FIN_PENDING;
         } catch (Throwable e) {
             return NOTHING_PENDING;
@@ -266,25 +270,16 @@ public final class SocketLeakState {
         }
     }
 
-    /** A static method of the class, found with this class's rights: in java.base, beside it. */
-    private static MethodHandle method(Class<?> owner, String name, MethodType type) {
-        if (owner == null) {
-            return null;
+    private static void callOnNoDescriptor(FileDescriptor none) {
+        try {
+            Net.available(none);
+        } catch (java.io.IOException expected) {
+            // a bad descriptor: the method is there
         }
         try {
-            return MethodHandles.lookup().findStatic(owner, name, type);
-        } catch (Throwable e) {
-            return null;
-        }
-    }
-
-    private static int pollConstant(String name) {
-        try {
-            Class<?> net = Class.forName("sun.nio.ch.Net", true, null);
-            Field constant = net.getDeclaredField(name);
-            return U.getShort(U.staticFieldBase(constant), U.staticFieldOffset(constant));
-        } catch (Throwable e) {
-            return 0;
+            Net.getSocketOption(none, StandardSocketOptions.SO_LINGER);
+        } catch (java.io.IOException expected) {
+            // the same
         }
     }
 }
