@@ -129,7 +129,7 @@ public final class AgentMain {
             String pkg = name.substring(0, name.lastIndexOf('.'));
             if (getDefinedPackage(pkg) == null) {
                 try {
-                    definePackage(pkg, "Socket Leak Detector", version, null, null, null, null, null);
+                    definePackage(pkg, null, null, null, "Socket Leak Detector", version, null, null);
                 } catch (IllegalArgumentException raced) {
                     // defined by another thread meanwhile
                 }
