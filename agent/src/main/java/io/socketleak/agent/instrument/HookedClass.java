@@ -18,15 +18,9 @@ final class HookedClass {
     /** The class with its hooks; marks which hooks took, and why the others did not. */
     static byte[] rewrite(byte[] bytes, List<Hook> hooks, HookStatus status) {
         ConstantPool pool = new ConstantPool(bytes);
-        int at = pool.end();
-        String owner = pool.className(Bytes.u2(bytes, at + 2));
-        at += 8 + 2 * Bytes.u2(bytes, at + 6); // access, this, super, interfaces
-        int fields = Bytes.u2(bytes, at);
-        at += 2;
-        for (int i = 0; i < fields; i++) {
-            at = skipAttributes(bytes, at + 6);
-        }
-        int methodsAt = at;
+        String owner = pool.className(Bytes.u2(bytes, pool.end() + 2));
+        int methodsAt = methodsAt(bytes, pool);
+        int at = methodsAt;
         int methods = Bytes.u2(bytes, at);
         at += 2;
         Bytes rewritten = new Bytes(bytes.length - methodsAt + 1024);
@@ -101,8 +95,20 @@ final class HookedClass {
         return out;
     }
 
+    /** Offset of the methods' count: after the class's access, name, super class, interfaces and fields. */
+    static int methodsAt(byte[] bytes, ConstantPool pool) {
+        int at = pool.end();
+        at += 8 + 2 * Bytes.u2(bytes, at + 6);
+        int fields = Bytes.u2(bytes, at);
+        at += 2;
+        for (int i = 0; i < fields; i++) {
+            at = skipAttributes(bytes, at + 6);
+        }
+        return at;
+    }
+
     /** Offset after an attribute table, given the offset of its count. */
-    private static int skipAttributes(byte[] bytes, int at) {
+    static int skipAttributes(byte[] bytes, int at) {
         int count = Bytes.u2(bytes, at);
         at += 2;
         for (int i = 0; i < count; i++) {

@@ -327,14 +327,8 @@ class HookedClassTest {
     /** A hook on each method with code, with an advice its signature allows. */
     private static List<Hook> hooksForEveryMethod(byte[] classFile) {
         ConstantPool pool = new ConstantPool(classFile);
-        int at = pool.end();
-        String owner = pool.className(Bytes.u2(classFile, at + 2)).replace('/', '.');
-        at += 8 + 2 * Bytes.u2(classFile, at + 6);
-        int fields = Bytes.u2(classFile, at);
-        at += 2;
-        for (int i = 0; i < fields; i++) {
-            at = skipAttributes(classFile, at + 6);
-        }
+        String owner = pool.className(Bytes.u2(classFile, pool.end() + 2)).replace('/', '.');
+        int at = HookedClass.methodsAt(classFile, pool);
         int count = Bytes.u2(classFile, at);
         at += 2;
         List<Hook> hooks = new ArrayList<>();
@@ -342,7 +336,7 @@ class HookedClassTest {
             int access = Bytes.u2(classFile, at);
             String name = pool.utf8(Bytes.u2(classFile, at + 2));
             String descriptor = pool.utf8(Bytes.u2(classFile, at + 4));
-            at = skipAttributes(classFile, at + 6);
+            at = HookedClass.skipAttributes(classFile, at + 6);
             if ((access & (0x0040 | 0x0400 | 0x0100)) != 0 || name.equals("<clinit>")) {
                 continue; // bridges, abstract and native methods are never hooked
             }
@@ -369,15 +363,6 @@ class HookedClassTest {
                     : index % 2 == 0 ? Advice.CONNECTED : Advice.CLOSING;
             default -> Advice.CLOSING;
         };
-    }
-
-    private static int skipAttributes(byte[] b, int at) {
-        int count = Bytes.u2(b, at);
-        at += 2;
-        for (int i = 0; i < count; i++) {
-            at += 6 + Bytes.s4(b, at + 2);
-        }
-        return at;
     }
 
     private static byte[] bytesOf(Class<?> near, String resource) {
