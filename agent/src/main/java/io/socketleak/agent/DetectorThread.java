@@ -76,6 +76,7 @@ final class DetectorThread extends Thread {
     private final java.util.List<Runnable> atStart = new java.util.ArrayList<>();
     private long exhaustionsSeen;
     private long lastFailureReport = Long.MIN_VALUE / 2;
+    private long scanDelay = KERNEL_SCAN_MILLIS;
 
     DetectorThread(Tracker tracker, Reporter reporter, BudgetWatch budgets, Alarm alarm, Options options,
                    AgentLog log) {
@@ -160,7 +161,8 @@ final class DetectorThread extends Thread {
             tracker.peerClosedPerKernel(view.closeWait());
             long cpuEnd = cpuStart < 0 ? -1 : threadCpuNanos();
             long took = cpuEnd < 0 ? System.nanoTime() - wallStart : cpuEnd - cpuStart;
-            return delayAfterScan(TimeUnit.NANOSECONDS.toMillis(took));
+            scanDelay = delayAfter(TimeUnit.NANOSECONDS.toMillis(took), scanDelay);
+            return scanDelay;
         } catch (Exception e) {
             return KERNEL_SCAN_MILLIS; // out of descriptors, say: try again later
         }
@@ -181,6 +183,15 @@ final class DetectorThread extends Thread {
         } catch (IOException | RuntimeException e) {
             return -1;
         }
+    }
+
+    /**
+     * The delay after a read that took this long, when the one before was {@code previousDelay}: it
+     * grows at most twofold per read. A JVM's first reads run interpreted and take many times what the
+     * same read takes once compiled: alone they would put the next read minutes away.
+     */
+    static long delayAfter(long tookMillis, long previousDelay) {
+        return Math.min(delayAfterScan(tookMillis), Math.max(KERNEL_SCAN_MILLIS, 2 * previousDelay));
     }
 
     /** How long to wait before reading the kernel's table again, after a read that took this long. */

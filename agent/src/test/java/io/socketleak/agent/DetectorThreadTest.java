@@ -23,4 +23,16 @@ class DetectorThreadTest {
     void evenTheSlowestReadIsRepeatedWithinFiveMinutes() {
         assertEquals(300_000, DetectorThread.delayAfterScan(5_000));
     }
+
+    @Test
+    void oneSlowReadPutsTheNextAtMostTwiceAsFarAway() {
+        // 133 ms: a cold JVM's first read of 1,600 connections, interpreted; compiled, it takes 5.
+        assertEquals(4_000, DetectorThread.delayAfter(133, 2_000));
+        assertEquals(2_000, DetectorThread.delayAfter(5, 4_000), "a quick read brings the reads back");
+        long delay = 2_000;
+        for (int read = 0; read < 8; read++) {
+            delay = DetectorThread.delayAfter(624, delay);
+        }
+        assertEquals(156_000, delay, "a host whose reads are slow reaches the 0.4 % spacing within eight reads");
+    }
 }
