@@ -76,8 +76,8 @@ public final class AgentMain {
      * The agent's own loader: its classes from the agent jar, the JDK's from the platform loader. The
      * agent's classes are looked for here first: asking the parent for each would make, and throw
      * away, a {@code ClassNotFoundException} per class at every start. They are read straight from the
-     * jar, which stays open: a {@code URLClassLoader} makes a URL, a code source and a manifest check
-     * per class, a quarter of the agent's start-up.
+     * jar, which stays open: a {@code URLClassLoader} would make a URL, a code source and a manifest
+     * check for each class, at every start.
      */
     private static final class OwnClassLoader extends ClassLoader {
         private static final String OWN = "io.socketleak.";
