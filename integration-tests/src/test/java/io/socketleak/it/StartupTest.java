@@ -12,7 +12,12 @@ import io.socketleak.it.support.AgentReport;
 import io.socketleak.it.support.ChildJvm;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Enumeration;
+import java.util.List;
 import java.util.regex.Pattern;
+import java.util.zip.ZipEntry;
+import java.util.zip.ZipFile;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -67,5 +72,28 @@ class StartupTest {
         for (String line : run.stderrLines()) {
             assertTrue(AGENT_LINE.matcher(line).matches(), "only the agent's own lines on stderr: " + line);
         }
+    }
+
+    /**
+     * The jar holds the agent's own classes and nothing else (the bridge's stand-in for the JDK's
+     * {@code sun.nio.ch.Net} left out), all stored: the agent reads them at every start, and inflating
+     * them would cost each start milliseconds.
+     */
+    @Test
+    void theAgentJarHoldsOnlyItsOwnClassesStoredUncompressed() throws Exception {
+        List<String> wrong = new ArrayList<>();
+        try (ZipFile jar = new ZipFile(ChildJvm.agentJar().toFile())) {
+            for (Enumeration<? extends ZipEntry> e = jar.entries(); e.hasMoreElements(); ) {
+                ZipEntry entry = e.nextElement();
+                String name = entry.getName();
+                boolean own = name.startsWith("META-INF/") || name.startsWith("io/socketleak/")
+                        || name.equals("sun/") || name.equals("sun/nio/") || name.equals("sun/nio/ch/")
+                        || name.startsWith("sun/nio/ch/SocketLeak");
+                if (!own || entry.getMethod() != ZipEntry.STORED) {
+                    wrong.add(name + (entry.getMethod() == ZipEntry.STORED ? "" : " (deflated)"));
+                }
+            }
+        }
+        assertEquals(List.of(), wrong);
     }
 }

@@ -29,10 +29,14 @@ final class HookedClass {
         for (int i = 0; i < methods; i++) {
             int start = at;
             at = skipAttributes(bytes, at + 6);
-            Hook hook = hookOf(bytes, start, pool, hooks);
+            int access = Bytes.u2(bytes, start);
+            // A bridge only forwards to the real method, which is hooked itself.
+            String name = (access & SKIPPED) != 0 ? null : pool.utf8(Bytes.u2(bytes, start + 2));
+            String descriptor = name == null ? null : pool.utf8(Bytes.u2(bytes, start + 4));
+            Hook hook = name == null ? null : hookOf(name, descriptor, hooks);
             if (hook != null) {
                 try {
-                    rewritten.append(hooked(bytes, start, pool, owner, hook));
+                    rewritten.append(hooked(bytes, start, pool, owner, name, descriptor, hook));
                     status.installed(hook);
                     continue;
                 } catch (RuntimeException e) { // this method stays as it is
@@ -58,12 +62,7 @@ final class HookedClass {
         return out.toArray();
     }
 
-    private static Hook hookOf(byte[] bytes, int method, ConstantPool pool, List<Hook> hooks) {
-        if ((Bytes.u2(bytes, method) & SKIPPED) != 0) {
-            return null; // a bridge only forwards to the real method, which is hooked itself
-        }
-        String name = pool.utf8(Bytes.u2(bytes, method + 2));
-        String descriptor = pool.utf8(Bytes.u2(bytes, method + 4));
+    private static Hook hookOf(String name, String descriptor, List<Hook> hooks) {
         for (Hook hook : hooks) {
             if (hook.matches(name, descriptor)) {
                 return hook;
@@ -73,10 +72,9 @@ final class HookedClass {
     }
 
     /** One method_info, its {@code Code} attribute rewritten, its other attributes as they were. */
-    private static Bytes hooked(byte[] bytes, int method, ConstantPool pool, String owner, Hook hook) {
+    private static Bytes hooked(byte[] bytes, int method, ConstantPool pool, String owner, String name,
+                                String descriptor, Hook hook) {
         int access = Bytes.u2(bytes, method);
-        String name = pool.utf8(Bytes.u2(bytes, method + 2));
-        String descriptor = pool.utf8(Bytes.u2(bytes, method + 4));
         int count = Bytes.u2(bytes, method + 6);
         Bytes out = new Bytes(256);
         out.copy(bytes, method, 8);
