@@ -86,7 +86,7 @@ class StartupTest {
             for (Enumeration<? extends ZipEntry> e = jar.entries(); e.hasMoreElements(); ) {
                 ZipEntry entry = e.nextElement();
                 String name = entry.getName();
-                boolean own = name.startsWith("META-INF/") || name.startsWith("io/socketleak/")
+                boolean own = name.startsWith("META-INF/") || name.equals("io/") || name.startsWith("io/socketleak/")
                         || name.equals("sun/") || name.equals("sun/nio/") || name.equals("sun/nio/ch/")
                         || name.startsWith("sun/nio/ch/SocketLeak");
                 if (!own || entry.getMethod() != ZipEntry.STORED) {
