@@ -46,15 +46,29 @@ public record FileDescriptors(long open, long max) {
                     max = "unlimited".equals(soft) ? Long.MAX_VALUE : Long.parseLong(soft);
                 }
             }
-            String[] fds = ProcFiles.list(OWN_DESCRIPTORS);
-            if (fds == null) {
-                throw new IOException("cannot list " + OWN_DESCRIPTORS);
-            }
-            open = fds.length - 1; // the listing's own descriptor
+            open = openCount();
         } catch (IOException | RuntimeException e) {
             return new FileDescriptors(-1, -1);
         }
         return new FileDescriptors(open, max);
+    }
+
+    /**
+     * Open descriptors. Linux 6.2 on gives the count as the size of the descriptor directory: no
+     * descriptor and no listing needed (a process with 100,000 open would otherwise list as many
+     * names each time); older kernels give 0 there, and then the directory is listed.
+     */
+    static long openCount() throws IOException {
+        long size = new File(OWN_DESCRIPTORS).length();
+        return size > 0 ? size : countByListing();
+    }
+
+    static long countByListing() throws IOException {
+        String[] fds = ProcFiles.list(OWN_DESCRIPTORS);
+        if (fds == null) {
+            throw new IOException("cannot list " + OWN_DESCRIPTORS);
+        }
+        return fds.length - 1; // the listing's own descriptor
     }
 
     public double utilization() {
