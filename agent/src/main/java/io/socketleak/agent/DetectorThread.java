@@ -11,6 +11,7 @@ import io.socketleak.agent.report.TextReport;
 import io.socketleak.agent.tcp.KernelTcpTable;
 import io.socketleak.agent.tcp.ProcFiles;
 import io.socketleak.agent.tracking.Exhaustion;
+import io.socketleak.agent.tracking.Snapshots;
 import io.socketleak.agent.tracking.Tracker;
 import io.socketleak.bootstrap.SocketLeakEvents;
 import java.io.IOException;
@@ -122,7 +123,7 @@ final class DetectorThread extends Thread {
                 tracker.process();
                 if (!gaugeRegistered && FlightRecorderEvents.recorderStarted()) {
                     gaugeRegistered = true;
-                    FlightRecorderEvents.registerGauge(tracker);
+                    FlightRecorderEvents.registerGauge(tracker, new Snapshots(tracker));
                 }
                 now = System.currentTimeMillis();
                 if (alarmed) {

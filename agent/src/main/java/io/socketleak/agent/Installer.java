@@ -15,6 +15,7 @@ import io.socketleak.agent.report.Report;
 import io.socketleak.agent.report.Reporter;
 import io.socketleak.agent.tcp.SocketsBeforeHooks;
 import io.socketleak.agent.tcp.TcpSettings;
+import io.socketleak.agent.tracking.Snapshots;
 import io.socketleak.agent.tracking.Tracker;
 import io.socketleak.agent.tracking.TrackerSettings;
 import io.socketleak.bootstrap.SocketLeakEvents;
@@ -45,7 +46,8 @@ public final class Installer {
         Publisher mxBean = new Publisher(options.jmx(), log);
         TrackingSink sink = new TrackingSink(tracker, mxBean);
         SocketLeakEvents.install(sink);
-        Reporter reporter = new Reporter(tracker, new Health(hooks, tracker), tcp, options.portRange(),
+        Snapshots snapshots = new Snapshots(tracker);
+        Reporter reporter = new Reporter(snapshots, new Health(hooks, snapshots), tcp, options.portRange(),
                 options.timeWait());
         DetectorThread detector = new DetectorThread(tracker, reporter,
                 new BudgetWatch(tracker, log, options.warnAt()), alarm, options, log);
@@ -82,9 +84,9 @@ public final class Installer {
             log.warn("-Djdk.net.usePlainSocketImpl is set: java.net.Socket is not tracked, only SocketChannel");
         }
         if (socketsBefore) {
-            reporter.socketsBeforeHooks(SocketsBeforeHooks.read(tracker.openPortPairs()));
+            reporter.socketsBeforeHooks(SocketsBeforeHooks.read(snapshots.openPortPairs()));
         }
-        mxBean.ready(new SocketLeakDetector(reporter, tracker, hooks, AgentMain.version()));
+        mxBean.ready(new SocketLeakDetector(reporter, snapshots, hooks, AgentMain.version()));
         if (installation.loadedBefore(Hooks.MANAGEMENT)) {
             detector.atStart(new Runnable() { // it may exist already, made before the hook
                 @Override
@@ -114,18 +116,18 @@ public final class Installer {
     /** The agent's own state, for the report. (A class, not a lambda: this is made before {@code main}.) */
     private static final class Health implements Supplier<Report.Health> {
         private final HookStatus hooks;
-        private final Tracker tracker;
+        private final Snapshots snapshots;
 
-        Health(HookStatus hooks, Tracker tracker) {
+        Health(HookStatus hooks, Snapshots snapshots) {
             this.hooks = hooks;
-            this.tracker = tracker;
+            this.snapshots = snapshots;
         }
 
         @Override
         public Report.Health get() {
             Throwable first = SocketLeakEvents.firstFailure();
             return new Report.Health(List.copyOf(hooks.missing()), SocketLeakEvents.failures(),
-                    first == null ? null : first.toString(), tracker.stackWork());
+                    first == null ? null : first.toString(), snapshots.stackWork());
         }
     }
 }

@@ -52,7 +52,7 @@ public final class TrackingSink implements SocketLeakEvents.Sink {
 
     @Override
     public void listening(Object socket) {
-        tracker.listening(socket);
+        tracker.listeners().listening(socket);
     }
 
     @Override
@@ -81,7 +81,7 @@ public final class TrackingSink implements SocketLeakEvents.Sink {
     @Override
     public void closing(Object socket) {
         if (SocketLeakState.isListener(socket) || !(SocketLeakState.isSocketImpl(socket) || SocketLeakState.isChannel(socket))) {
-            tracker.listenerClosed(socket);
+            tracker.listeners().closed(socket);
             return;
         }
         if (!SocketLeakState.isConnectedTcp(socket)) {

@@ -2,6 +2,7 @@ package io.socketleak.agent.jfr;
 
 import io.socketleak.agent.tcp.PortBudget;
 import io.socketleak.agent.tracking.Leak;
+import io.socketleak.agent.tracking.Snapshots;
 import io.socketleak.agent.tracking.Tracker;
 import jdk.jfr.FlightRecorder;
 
@@ -30,14 +31,14 @@ public final class FlightRecorderEvents {
     }
 
     /** Registers the periodic open-sockets gauge; the hook runs only while a recording wants it. */
-    public static void registerGauge(Tracker tracker) {
+    public static void registerGauge(Tracker tracker, Snapshots snapshots) {
         try {
             FlightRecorder.addPeriodicEvent(OpenSocketsEvent.class, () -> {
                 OpenSocketsEvent event = new OpenSocketsEvent();
                 event.open = tracker.openNow();
                 event.opened = tracker.openedSoFar();
                 event.activeCloses = tracker.activeClosesSoFar();
-                event.leaks = tracker.leakSequence();
+                event.leaks = snapshots.leakSequence();
                 event.commit();
             });
         } catch (RuntimeException | LinkageError e) {

@@ -8,7 +8,7 @@ import io.socketleak.agent.report.Reporter;
 import io.socketleak.agent.report.TextReport;
 import io.socketleak.agent.tcp.FileDescriptors;
 import io.socketleak.agent.tcp.PortBudget;
-import io.socketleak.agent.tracking.Tracker;
+import io.socketleak.agent.tracking.Snapshots;
 import javax.management.MBeanServer;
 import javax.management.ObjectName;
 
@@ -17,13 +17,13 @@ public final class SocketLeakDetector implements SocketLeakDetectorMXBean {
     public static final String OBJECT_NAME = "io.socketleak:type=SocketLeakDetector";
 
     private final Reporter reporter;
-    private final Tracker tracker;
+    private final Snapshots snapshots;
     private final HookStatus hooks;
     private final String version;
 
-    public SocketLeakDetector(Reporter reporter, Tracker tracker, HookStatus hooks, String version) {
+    public SocketLeakDetector(Reporter reporter, Snapshots snapshots, HookStatus hooks, String version) {
         this.reporter = reporter;
-        this.tracker = tracker;
+        this.snapshots = snapshots;
         this.hooks = hooks;
         this.version = version;
     }
@@ -136,6 +136,6 @@ public final class SocketLeakDetector implements SocketLeakDetectorMXBean {
 
     @Override
     public String socketsSinceJson(long mark) {
-        return JsonReport.render(tracker.since(mark));
+        return JsonReport.render(snapshots.since(mark));
     }
 }

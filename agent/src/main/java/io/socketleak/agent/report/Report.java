@@ -6,7 +6,7 @@ import io.socketleak.agent.tcp.SocketsBeforeHooks;
 import io.socketleak.agent.tcp.TcpSettings;
 import io.socketleak.agent.tracking.Leak;
 import io.socketleak.agent.tracking.Snapshot;
-import io.socketleak.agent.tracking.Tracker;
+import io.socketleak.agent.tracking.StackWork;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
@@ -36,7 +36,7 @@ public record Report(long pid, Instant time, Snapshot sockets, List<Leak> stillO
      * @param stacks            how allocation stacks were turned into call sites
      */
     public record Health(List<String> missingHooks, long swallowedFailures, String firstFailure,
-                         Tracker.StackWork stacks) {
+                         StackWork stacks) {
     }
 
     /** Every leak in the report: those found while running, then the sockets still open at exit. */

@@ -9,7 +9,7 @@ import io.socketleak.agent.tcp.SocketsBeforeHooks;
 import io.socketleak.agent.tcp.TcpSettings;
 import io.socketleak.agent.tracking.Snapshot;
 import io.socketleak.agent.tracking.Leak;
-import io.socketleak.agent.tracking.Tracker;
+import io.socketleak.agent.tracking.Snapshots;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -29,7 +29,7 @@ import java.util.function.Supplier;
  * refresh, so that a report can be made when the process has no descriptor left to read them again.
  */
 public final class Reporter {
-    private final Tracker tracker;
+    private final Snapshots snapshots;
     private final Supplier<Report.Health> health;
     private final PortRange portRange;
     private final Duration timeWait;
@@ -44,9 +44,9 @@ public final class Reporter {
      * @param portRange the {@code portRange=} override, or null
      * @param timeWait  the {@code timeWait=} override, or null
      */
-    public Reporter(Tracker tracker, Supplier<Report.Health> health, TcpSettings tcp, PortRange portRange,
+    public Reporter(Snapshots snapshots, Supplier<Report.Health> health, TcpSettings tcp, PortRange portRange,
                     Duration timeWait) {
-        this.tracker = tracker;
+        this.snapshots = snapshots;
         this.health = health;
         this.tcp = tcp;
         this.portRange = portRange;
@@ -103,7 +103,7 @@ public final class Reporter {
 
     /** The exit report: sockets still open count as leaks too. */
     public Report exitReport() {
-        return build(tracker.stillOpen(), readFileDescriptors(), refreshBeforeAttach());
+        return build(snapshots.stillOpen(), readFileDescriptors(), refreshBeforeAttach());
     }
 
     private List<SocketsBeforeHooks.Socket> refreshBeforeAttach() {
@@ -116,7 +116,7 @@ public final class Reporter {
     }
 
     private Report build(List<Leak> stillOpen, FileDescriptors fds, List<SocketsBeforeHooks.Socket> before) {
-        Snapshot snapshot = tracker.snapshot();
+        Snapshot snapshot = snapshots.snapshot();
         TcpSettings settings = tcp;
         KernelTcpTable.View view = kernel;
         List<PortBudget> budgets = new java.util.ArrayList<>(snapshot.destinations().size());

@@ -3,7 +3,6 @@ package io.socketleak.agent.tracking;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.List;
-import java.util.concurrent.atomic.AtomicLongArray;
 import java.util.concurrent.atomic.LongAdder;
 
 /**
@@ -21,7 +20,7 @@ public final class CallSite {
     long collected;
     long closeWait;
     /** Written by whichever thread counts a close (see {@code Tracker.countClose}). */
-    final AtomicLongArray closes = new AtomicLongArray(CloseKind.values().length);
+    final Counts<CloseKind> closes = new Counts<>(CloseKind.class);
 
     CallSite(int id, StackTraceElement[] frames) {
         this.id = id;

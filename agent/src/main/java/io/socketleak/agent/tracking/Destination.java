@@ -3,8 +3,8 @@ package io.socketleak.agent.tracking;
 import java.net.InetSocketAddress;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicInteger;
-import java.util.concurrent.atomic.AtomicLongArray;
 import java.util.concurrent.atomic.LongAdder;
+import java.util.function.Function;
 
 /**
  * One remote endpoint this JVM connects to: its connections, how they ended, and the closes whose
@@ -14,7 +14,7 @@ final class Destination {
     final InetSocketAddress remote;
     final LongAdder opened = new LongAdder();
     final AtomicInteger open = new AtomicInteger();
-    final AtomicLongArray closes = new AtomicLongArray(CloseKind.values().length);
+    final Counts<CloseKind> closes = new Counts<>(CloseKind.class);
     final LongAdder collected = new LongAdder();
     final TimeWaitWindow timeWait;
     /** Active closes per call site, to name the code that churns this destination. */
@@ -34,4 +34,21 @@ final class Destination {
     long portsInUseUpperBound() {
         return open.get() + timeWait.upperBound();
     }
+
+    /** An active close to here by code at this call site. */
+    void activeCloseAt(CallSite site) {
+        LongAdder bySite = activeClosesBySite.get(site);
+        if (bySite == null) {
+            bySite = activeClosesBySite.computeIfAbsent(site, NEW_ADDER);
+        }
+        bySite.increment();
+    }
+
+    // A class, not a lambda: a short-lived JVM would pay for linking it.
+    private static final Function<CallSite, LongAdder> NEW_ADDER = new Function<>() {
+        @Override
+        public LongAdder apply(CallSite site) {
+            return new LongAdder();
+        }
+    };
 }

@@ -1,5 +1,6 @@
 package io.socketleak.agent.tracking;
 
+import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.util.ArrayList;
 import java.util.Comparator;
@@ -72,9 +73,9 @@ final class Destinations {
             for (Map.Entry<CallSite, LongAdder> e : sites.subList(0, Math.min(TOP_CALL_SITES, sites.size()))) {
                 top.add(new Snapshot.SiteCount(e.getKey().blame(), e.getValue().sum()));
             }
-            stats.add(new Snapshot.DestinationStats(Tracker.describe(d.remote), d.remote, Math.max(0, d.open.get()),
-                    d.opened.sum(), d.closes.get(CloseKind.ACTIVE.ordinal()), d.closes.get(CloseKind.PASSIVE.ordinal()),
-                    d.closes.get(CloseKind.ABORTIVE.ordinal()), d.collected.sum(),
+            stats.add(new Snapshot.DestinationStats(describe(d.remote), d.remote, Math.max(0, d.open.get()),
+                    d.opened.sum(), d.closes.get(CloseKind.ACTIVE), d.closes.get(CloseKind.PASSIVE),
+                    d.closes.get(CloseKind.ABORTIVE), d.collected.sum(),
                     timeWait, young, d.timeWait.count(nowSecond, Snapshot.RATE_SECONDS), top));
         }
         stats.sort(MOST_TIME_WAIT_FIRST);
@@ -87,5 +88,15 @@ final class Destinations {
         if (d != null) {
             d.alarmAt = portsInUse;
         }
+    }
+
+    /** An address as the reports show it: {@code ip:port}, {@code [ipv6]:port}, {@code ?} for none. */
+    static String describe(InetSocketAddress address) {
+        if (address == null) {
+            return "?";
+        }
+        InetAddress ip = address.getAddress();
+        String host = ip == null ? address.getHostString() : ip.getHostAddress();
+        return (host.indexOf(':') >= 0 ? "[" + host + "]" : host) + ":" + address.getPort();
     }
 }

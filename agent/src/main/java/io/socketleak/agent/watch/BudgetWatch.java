@@ -40,7 +40,7 @@ public final class BudgetWatch {
     /** Checks every budget now. Runs on the agent's thread. */
     public void check(TcpSettings tcp, KernelTcpTable.View kernel, FileDescriptors fds) {
         long now = System.currentTimeMillis();
-        for (Snapshot.DestinationStats d : tracker.destinationStats()) {
+        for (Snapshot.DestinationStats d : tracker.budgetAlarms().destinationStats()) {
             if (d.address() == null) {
                 continue;
             }
@@ -48,7 +48,7 @@ public final class BudgetWatch {
             int warnPorts = (int) Math.ceil(budget.capacity() * warnAt);
             long ownInUse = budget.twReuseApplies() ? d.open() + d.youngTimeWait() : d.open() + d.timeWait();
             long others = Math.max(0, budget.portsInUse() - ownInUse); // other processes, per the kernel
-            tracker.alarmAt(d.address(), budget.twReuseApplies() ? Integer.MAX_VALUE
+            tracker.budgetAlarms().alarmAt(d.address(), budget.twReuseApplies() ? Integer.MAX_VALUE
                     : (int) Math.max(1, warnPorts - others));
             if (shouldWarn(d.remote(), budget.utilization(), now)) {
                 log.warn(portWarning(budget));
@@ -58,7 +58,7 @@ public final class BudgetWatch {
         if (fds.max() > 0 && fds.open() >= 0) {
             long warnFds = (long) Math.ceil(fds.max() * warnAt);
             // Each socket opened from now on takes a descriptor: arm the tracker for the one that crosses.
-            tracker.openAlarmAt(tracker.openNow() + Math.max(1, warnFds - fds.open()));
+            tracker.budgetAlarms().openAlarmAt(tracker.openNow() + Math.max(1, warnFds - fds.open()));
             if (shouldWarn("file descriptors", fds.utilization(), now)) {
                 FlightRecorderEvents.descriptorWarning(fds.open(), fds.max());
                 log.warn(String.format(Locale.ROOT,

@@ -15,6 +15,8 @@ import io.socketleak.agent.testing.ApplicationCode;
 import io.socketleak.agent.tracking.CloseClassifier;
 import io.socketleak.agent.tracking.Leak;
 import io.socketleak.agent.tracking.Snapshot;
+import io.socketleak.agent.tracking.Snapshots;
+import io.socketleak.agent.tracking.StackWork;
 import io.socketleak.agent.tracking.Tracker;
 import io.socketleak.agent.tracking.TrackerSettings;
 import java.net.InetAddress;
@@ -32,10 +34,10 @@ class JsonReportTest {
     private static final TcpSettings LINUX = new TcpSettings(new PortRange(32768, 60999), 0, 60, 2, "test");
     private static final FileDescriptors FDS = new FileDescriptors(41, 20000);
     private static final Report.Health HEALTHY = new Report.Health(List.of(), 0, null,
-            new Tracker.StackWork(0, 0, 0));
+            new StackWork(0, 0, 0));
 
     private final Tracker tracker = new Tracker(new TrackerSettings(List.of(), 100_000, Duration.ZERO),
-            (leak, first) -> { });
+            (leak, first) -> { }, () -> { });
 
     private static InetSocketAddress address(String ip, int port) {
         try {
@@ -64,7 +66,7 @@ class JsonReportTest {
         tracker.closed(sockets.get(1), 0);
         tracker.closed(sockets.get(2), CloseClassifier.LINGER_ZERO);
         tracker.endOfStream(sockets.get(4));
-        return tracker.snapshot();
+        return new Snapshots(tracker).snapshot();
     }
 
     private static Report report(Snapshot snapshot, List<Leak> stillOpen, TcpSettings tcp) {
@@ -126,7 +128,7 @@ class JsonReportTest {
 
     @Test
     void everyFieldTheSpecGuaranteesIsPresent() {
-        Map<String, Object> json = render(report(busyTracker(), tracker.stillOpen(), LINUX));
+        Map<String, Object> json = render(report(busyTracker(), new Snapshots(tracker).stillOpen(), LINUX));
         for (String name : List.of("schema", "pid", "time", "openSockets", "counters", "callSites", "leaks",
                 "destinations", "fileDescriptors", "tcp")) {
             assertTrue(json.containsKey(name), () -> "missing top-level \"" + name + "\"");
@@ -186,14 +188,14 @@ class JsonReportTest {
         ApplicationCode.run("com.acme.Client",
                 () -> tracker.opened(new Object(), address("10.0.0.9", 5432), 50_000, false));
         long deadline = System.nanoTime() + Duration.ofSeconds(5).toNanos();
-        Snapshot s = tracker.snapshot();
+        Snapshot s = new Snapshots(tracker).snapshot();
         while (s.counters().collectedUnclosed() == 0) {
             if (System.nanoTime() > deadline) {
                 fail("the collector did not clear the dropped socket within 5 s");
             }
             System.gc();
             Thread.sleep(20);
-            s = tracker.snapshot();
+            s = new Snapshots(tracker).snapshot();
         }
         Map<String, Object> json = render(report(s, List.of(), LINUX));
         assertEquals(1L, object(json.get("counters")).get("collectedUnclosed"));
@@ -235,7 +237,7 @@ class JsonReportTest {
     @Test
     void socketsStillOpenAtExitAreListedAfterTheLeaksWithTheirCount() {
         Snapshot s = busyTracker();
-        List<Leak> stillOpen = tracker.stillOpen();
+        List<Leak> stillOpen = new Snapshots(tracker).stillOpen();
         List<Object> leaks = array(render(report(s, stillOpen, LINUX)).get("leaks"));
         assertEquals(2, leaks.size());
         assertEquals("closeWait", object(leaks.get(0)).get("kind"));
@@ -306,7 +308,7 @@ class JsonReportTest {
 
     @Test
     void anEmptyTrackerGivesAValidReportWithEmptyLists() {
-        Map<String, Object> json = render(report(tracker.snapshot(), List.of(), LINUX));
+        Map<String, Object> json = render(report(new Snapshots(tracker).snapshot(), List.of(), LINUX));
         assertEquals(0L, json.get("openSockets"));
         assertEquals(List.of(), json.get("callSites"));
         assertEquals(List.of(), json.get("leaks"));
@@ -325,8 +327,8 @@ class JsonReportTest {
         opener.start();
         opener.join();
         Report.Health health = new Report.Health(List.of("connect \"x\": not found\\here"), 1, "boom\n\tat a.B",
-                new Tracker.StackWork(3, 7, 0));
-        Snapshot snapshot = tracker.snapshot();
+                new StackWork(3, 7, 0));
+        Snapshot snapshot = new Snapshots(tracker).snapshot();
         Report report = new Report(1, TIME, snapshot, List.of(), budgets(snapshot, LINUX), FDS, LINUX, null, null, health);
         Map<String, Object> json = JsonParser.parseObject(JsonReport.render(report));
         Map<String, Object> leak = object(array(json.get("leaks")).get(0));

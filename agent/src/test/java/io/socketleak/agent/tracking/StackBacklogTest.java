@@ -13,7 +13,7 @@ import org.junit.jupiter.api.Test;
 class StackBacklogTest {
     @Test
     void pastTheBacklogOfRawStacksSocketsAreTrackedWithoutACallSite() {
-        Tracker tracker = new Tracker(new TrackerSettings(List.of(), 100_000, Duration.ofSeconds(30)), (l, f) -> { });
+        Tracker tracker = new Tracker(new TrackerSettings(List.of(), 100_000, Duration.ofSeconds(30)), (l, f) -> { }, () -> { });
         InetSocketAddress remote = new InetSocketAddress(InetAddress.getLoopbackAddress(), 443);
         List<Object> sockets = new ArrayList<>();
         int extra = 5;
@@ -22,7 +22,7 @@ class StackBacklogTest {
             sockets.add(socket);
             tracker.opened(socket, remote, 40_000 + i % 20_000, false);
         }
-        Snapshot snapshot = tracker.snapshot();
+        Snapshot snapshot = new Snapshots(tracker).snapshot();
         assertEquals(TrackerSettings.MAX_PENDING_STACKS + extra, snapshot.openSockets(), "all still tracked");
         Snapshot.CallSiteStats uncaptured = snapshot.callSites().stream()
                 .filter(s -> s.blame().startsWith("(stack not captured")).findFirst().orElseThrow();
@@ -32,7 +32,7 @@ class StackBacklogTest {
 
     @Test
     void aStackSeenBeforeKeepsItsCallSitePastTheBacklog() {
-        Tracker tracker = new Tracker(new TrackerSettings(List.of(), 100_000, Duration.ofSeconds(30)), (l, f) -> { });
+        Tracker tracker = new Tracker(new TrackerSettings(List.of(), 100_000, Duration.ofSeconds(30)), (l, f) -> { }, () -> { });
         InetSocketAddress remote = new InetSocketAddress(InetAddress.getLoopbackAddress(), 443);
         List<Object> sockets = new ArrayList<>();
         for (int round = 0; round < 2; round++) {
@@ -48,9 +48,9 @@ class StackBacklogTest {
                 }
             }
         }
-        Snapshot snapshot = tracker.snapshot();
-        assertEquals(1, tracker.stackWork().notCaptured());
-        assertEquals(1, tracker.stackWork().recognized());
+        Snapshot snapshot = new Snapshots(tracker).snapshot();
+        assertEquals(1, new Snapshots(tracker).stackWork().notCaptured());
+        assertEquals(1, new Snapshots(tracker).stackWork().recognized());
         Snapshot.CallSiteStats known = snapshot.callSites().stream()
                 .filter(s -> s.blame().startsWith("com.acme.Known")).findFirst().orElseThrow();
         assertEquals(2, known.opened(), "the first socket and its repeat past the backlog");

@@ -21,7 +21,7 @@ class StackKeysTest {
     private final List<Object> keepOpen = new ArrayList<>();
 
     private Tracker tracker(List<String> exclude) {
-        return new Tracker(new TrackerSettings(exclude, 100_000, Duration.ofSeconds(30)), (leak, first) -> { });
+        return new Tracker(new TrackerSettings(exclude, 100_000, Duration.ofSeconds(30)), (leak, first) -> { }, () -> { });
     }
 
     private void openFrom(String className, Tracker tracker) {
@@ -45,8 +45,8 @@ class StackKeysTest {
                 tracker.process();
             }
         }
-        assertEquals(new Tracker.StackWork(1, 4, 0), tracker.stackWork());
-        Snapshot snapshot = tracker.snapshot();
+        assertEquals(new StackWork(1, 4, 0), new Snapshots(tracker).stackWork());
+        Snapshot snapshot = new Snapshots(tracker).snapshot();
         assertEquals(1, snapshot.callSites().size());
         assertEquals(5, snapshot.callSites().get(0).opened());
         assertEquals(5, snapshot.callSites().get(0).open());
@@ -64,8 +64,8 @@ class StackKeysTest {
                 tracker.process();
             }
         }
-        assertEquals(new Tracker.StackWork(2, 6, 0), tracker.stackWork());
-        Snapshot snapshot = tracker.snapshot();
+        assertEquals(new StackWork(2, 6, 0), new Snapshots(tracker).stackWork());
+        Snapshot snapshot = new Snapshots(tracker).snapshot();
         assertEquals(2, snapshot.callSites().size());
         for (Snapshot.CallSiteStats site : snapshot.callSites()) {
             assertEquals(4, site.opened(), site.blame());
@@ -81,8 +81,8 @@ class StackKeysTest {
                 tracker.process();
             }
         }
-        assertEquals(2, tracker.stackWork().recognized());
-        Snapshot snapshot = tracker.snapshot();
+        assertEquals(2, new Snapshots(tracker).stackWork().recognized());
+        Snapshot snapshot = new Snapshots(tracker).snapshot();
         assertEquals(3, snapshot.counters().excluded());
         assertEquals(0, snapshot.counters().opened());
         assertEquals(0, snapshot.openSockets());
@@ -96,10 +96,10 @@ class StackKeysTest {
             openFrom("com.acme.Client", tracker);
             tracker.process();
         }
-        assertEquals(1, tracker.stackWork().recognized());
+        assertEquals(1, new Snapshots(tracker).stackWork().recognized());
         tracker.closed(keepOpen.get(1), 0);
         tracker.process();
-        Snapshot.CallSiteStats site = tracker.snapshot().callSites().get(0);
+        Snapshot.CallSiteStats site = new Snapshots(tracker).snapshot().callSites().get(0);
         assertEquals(2, site.opened());
         assertEquals(1, site.activeCloses());
         assertEquals(1, site.open());
@@ -115,8 +115,8 @@ class StackKeysTest {
             ApplicationCode.run("com.acme.Client", () -> tracker.opened(reported, REMOTE, 40_000, false));
             tracker.process();
         }
-        assertEquals(new Tracker.StackWork(1, 1, 0), tracker.stackWork());
-        assertEquals(2, tracker.snapshot().counters().opened());
+        assertEquals(new StackWork(1, 1, 0), new Snapshots(tracker).stackWork());
+        assertEquals(2, new Snapshots(tracker).snapshot().counters().opened());
     }
 
     @Test
@@ -136,8 +136,8 @@ class StackKeysTest {
         tracker.process();
         deep.apply(StackKeys.MAX_FRAMES);
         tracker.process();
-        assertEquals(new Tracker.StackWork(2, 0, 0), tracker.stackWork());
-        assertEquals(2, tracker.snapshot().callSites().get(0).opened());
+        assertEquals(new StackWork(2, 0, 0), new Snapshots(tracker).stackWork());
+        assertEquals(2, new Snapshots(tracker).snapshot().callSites().get(0).opened());
     }
 
     @Test

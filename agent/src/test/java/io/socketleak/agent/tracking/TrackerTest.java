@@ -48,7 +48,7 @@ class TrackerTest {
     }
 
     private Tracker tracker(List<String> exclude, int maxTracked, Duration closeWaitAfter) {
-        return new Tracker(new TrackerSettings(exclude, maxTracked, closeWaitAfter), recording);
+        return new Tracker(new TrackerSettings(exclude, maxTracked, closeWaitAfter), recording, () -> { });
     }
 
     /** Opens {@code socket} from application code {@link #CLIENT}. */
@@ -96,7 +96,7 @@ class TrackerTest {
         Object a = open(tracker, HTTPS);
         open(tracker, HTTPS);
         tracker.closed(a, 0);
-        Snapshot s = tracker.snapshot();
+        Snapshot s = new Snapshots(tracker).snapshot();
         assertEquals(2, s.counters().opened());
         assertEquals(1, s.counters().closed());
         assertEquals(1, s.openSockets());
@@ -108,7 +108,7 @@ class TrackerTest {
         open(tracker, HTTPS);
         open(tracker, HTTP);
         // no process(): the counter is bumped on the application thread
-        assertEquals(2, tracker.snapshot().counters().opened());
+        assertEquals(2, new Snapshots(tracker).snapshot().counters().opened());
     }
 
     @Test
@@ -117,7 +117,7 @@ class TrackerTest {
         assertEquals(CloseKind.ACTIVE, tracker.closed(open(tracker, HTTPS), 0));
         assertEquals(CloseKind.ABORTIVE, tracker.closed(open(tracker, HTTPS), CloseClassifier.LINGER_ZERO));
         assertEquals(CloseKind.PASSIVE, tracker.closed(open(tracker, HTTPS), CloseClassifier.PEER_FIN));
-        Snapshot.Counters c = tracker.snapshot().counters();
+        Snapshot.Counters c = new Snapshots(tracker).snapshot().counters();
         assertEquals(1, c.activeCloses());
         assertEquals(1, c.abortiveCloses());
         assertEquals(1, c.passiveCloses());
@@ -130,7 +130,7 @@ class TrackerTest {
         Object socket = open(tracker, HTTPS);
         tracker.endOfStream(socket);
         assertEquals(CloseKind.PASSIVE, tracker.closed(socket, 0));
-        assertEquals(1, tracker.snapshot().counters().passiveCloses());
+        assertEquals(1, new Snapshots(tracker).snapshot().counters().passiveCloses());
     }
 
     @Test
@@ -167,7 +167,7 @@ class TrackerTest {
     void aCloseOfASocketTheTrackerNeverSawIsStillClassifiedAndCounted() {
         Tracker tracker = tracker();
         assertEquals(CloseKind.ABORTIVE, tracker.closed(new Object(), CloseClassifier.UNREAD_DATA));
-        Snapshot s = tracker.snapshot();
+        Snapshot s = new Snapshots(tracker).snapshot();
         assertEquals(1, s.counters().abortiveCloses());
         assertEquals(0, s.openSockets());
         assertEquals(0, s.counters().opened());
@@ -183,7 +183,7 @@ class TrackerTest {
         tracker.process();
         tracker.closed(sockets.get(0), 0);
         tracker.closed(sockets.get(1), CloseClassifier.PEER_FIN);
-        Snapshot s = tracker.snapshot();
+        Snapshot s = new Snapshots(tracker).snapshot();
         assertEquals(1, s.callSites().size());
         Snapshot.CallSiteStats site = s.callSites().get(0);
         assertEquals(3, site.opened());
@@ -203,7 +203,7 @@ class TrackerTest {
         Tracker tracker = tracker();
         Object socket = open(tracker, HTTPS);
         tracker.closed(socket, 0); // before any process()
-        Snapshot s = tracker.snapshot();
+        Snapshot s = new Snapshots(tracker).snapshot();
         assertEquals(1, s.callSites().get(0).activeCloses());
         assertEquals(1, s.destinations().get(0).activeCloses());
         assertEquals(0, s.openSockets());
@@ -216,15 +216,15 @@ class TrackerTest {
         tracker.process();
         tracker.closed(socket, 0);
         tracker.closed(socket, 0);
-        assertEquals(1, tracker.snapshot().callSites().get(0).activeCloses());
-        assertEquals(1, tracker.snapshot().destinations().get(0).activeCloses());
+        assertEquals(1, new Snapshots(tracker).snapshot().callSites().get(0).activeCloses());
+        assertEquals(1, new Snapshots(tracker).snapshot().destinations().get(0).activeCloses());
     }
 
     @Test
     void inboundSocketsHaveNoDestination() {
         Tracker tracker = tracker();
         ApplicationCode.run(CLIENT, () -> tracker.opened(new Object(), HTTP, 8080, true));
-        Snapshot s = tracker.snapshot();
+        Snapshot s = new Snapshots(tracker).snapshot();
         assertEquals(1, s.openSockets());
         assertTrue(s.destinations().isEmpty());
     }
@@ -234,11 +234,11 @@ class TrackerTest {
         Tracker tracker = tracker();
         Object socket = open(tracker, HTTPS);
         open(tracker, socket, HTTPS);
-        Snapshot s = tracker.snapshot();
+        Snapshot s = new Snapshots(tracker).snapshot();
         assertEquals(1, s.counters().opened());
         assertEquals(1, s.openSockets());
         tracker.closed(socket, 0);
-        assertEquals(0, tracker.snapshot().openSockets());
+        assertEquals(0, new Snapshots(tracker).snapshot().openSockets());
     }
 
     // ---- exclude ----------------------------------------------------------------------------------
@@ -248,7 +248,7 @@ class TrackerTest {
         Tracker tracker = tracker(List.of(TrackerTest.class.getName()), 100_000, Duration.ofSeconds(30));
         open(tracker, HTTPS);
         tracker.process();
-        Snapshot s = tracker.snapshot();
+        Snapshot s = new Snapshots(tracker).snapshot();
         assertEquals(0, s.counters().opened());
         assertEquals(1, s.counters().excluded());
         assertEquals(0, s.openSockets());
@@ -262,7 +262,7 @@ class TrackerTest {
     void anExcludedClassDotMethodPrefixDropsTheSocket() {
         Tracker tracker = tracker(List.of(CLIENT + ".accept"), 100_000, Duration.ofSeconds(30));
         open(tracker, HTTPS);
-        Snapshot s = tracker.snapshot();
+        Snapshot s = new Snapshots(tracker).snapshot();
         assertEquals(0, s.counters().opened());
         assertEquals(1, s.counters().excluded());
     }
@@ -271,7 +271,7 @@ class TrackerTest {
     void aPrefixMatchingNoFrameExcludesNothing() {
         Tracker tracker = tracker(List.of("com.acme.Other", CLIENT + ".close"), 100_000, Duration.ofSeconds(30));
         open(tracker, HTTPS);
-        Snapshot s = tracker.snapshot();
+        Snapshot s = new Snapshots(tracker).snapshot();
         assertEquals(1, s.counters().opened());
         assertEquals(0, s.counters().excluded());
         assertEquals(1, s.openSockets());
@@ -285,7 +285,7 @@ class TrackerTest {
         Object late = open(tracker, HTTPS);
         tracker.process();
         tracker.closed(late, 0);
-        Snapshot.Counters c = tracker.snapshot().counters();
+        Snapshot.Counters c = new Snapshots(tracker).snapshot().counters();
         assertEquals(0, c.closed());
         assertEquals(0, c.activeCloses());
         assertEquals(0, c.opened());
@@ -298,7 +298,7 @@ class TrackerTest {
         Object socket = open(tracker, HTTPS);
         tracker.endOfStream(socket);
         tracker.process();
-        assertEquals(0, tracker.snapshot().counters().closeWaitLeaks());
+        assertEquals(0, new Snapshots(tracker).snapshot().counters().closeWaitLeaks());
         assertTrue(leaks.isEmpty());
     }
 
@@ -310,7 +310,7 @@ class TrackerTest {
         for (int i = 0; i < 5; i++) {
             open(tracker, HTTPS);
         }
-        Snapshot s = tracker.snapshot();
+        Snapshot s = new Snapshots(tracker).snapshot();
         assertEquals(5, s.counters().opened());
         assertEquals(3, s.counters().notStored());
         assertEquals(5, s.openSockets(), "sockets past the cap are still open sockets");
@@ -323,9 +323,9 @@ class TrackerTest {
         Tracker tracker = tracker(List.of(), 1, Duration.ofSeconds(30));
         open(tracker, HTTPS);
         Object unstored = open(tracker, HTTPS);
-        assertEquals(2, tracker.snapshot().openSockets());
+        assertEquals(2, new Snapshots(tracker).snapshot().openSockets());
         tracker.closed(unstored, 0);
-        Snapshot s = tracker.snapshot();
+        Snapshot s = new Snapshots(tracker).snapshot();
         assertEquals(1, s.openSockets());
         assertEquals(0, s.notStoredOpen());
         assertEquals(1, s.counters().activeCloses());
@@ -337,7 +337,7 @@ class TrackerTest {
         tracker.closed(open(tracker, HTTPS), 0);
         tracker.process(); // the tracker thread has caught up: nothing is queued any more
         open(tracker, HTTPS);
-        assertEquals(0, tracker.snapshot().counters().notStored());
+        assertEquals(0, new Snapshots(tracker).snapshot().counters().notStored());
     }
 
     // ---- collected --------------------------------------------------------------------------------
@@ -348,7 +348,7 @@ class TrackerTest {
         openAndDrop(tracker, HTTPS);
         tracker.process();
         awaitCollection(tracker, () -> !leaks.isEmpty());
-        Snapshot s = tracker.snapshot();
+        Snapshot s = new Snapshots(tracker).snapshot();
         assertEquals(1, s.counters().collectedUnclosed());
         assertEquals(0, s.openSockets());
         assertEquals(1, s.leaks().size());
@@ -376,7 +376,7 @@ class TrackerTest {
             System.gc();
             tracker.process();
         }
-        Snapshot s = tracker.snapshot();
+        Snapshot s = new Snapshots(tracker).snapshot();
         assertEquals(1, s.counters().collectedUnclosed());
         assertEquals("10.0.0.6:80", s.leaks().get(0).remote());
         assertEquals(1, s.leaks().get(0).count());
@@ -403,7 +403,7 @@ class TrackerTest {
         Object socket = open(tracker, HTTPS);
         tracker.endOfStream(socket);
         tracker.process();
-        Snapshot s = tracker.snapshot();
+        Snapshot s = new Snapshots(tracker).snapshot();
         assertEquals(1, s.counters().closeWaitLeaks());
         assertEquals(1, s.callSites().get(0).closeWait());
         assertEquals(1, leaks.size());
@@ -419,9 +419,9 @@ class TrackerTest {
         tracker.endOfStream(socket);
         tracker.process();
         tracker.process();
-        tracker.snapshot();
+        new Snapshots(tracker).snapshot();
         assertEquals(1, leaks.size());
-        assertEquals(1, tracker.snapshot().counters().closeWaitLeaks());
+        assertEquals(1, new Snapshots(tracker).snapshot().counters().closeWaitLeaks());
     }
 
     @Test
@@ -430,7 +430,7 @@ class TrackerTest {
         Object socket = open(tracker, HTTPS);
         tracker.endOfStream(socket);
         tracker.process();
-        assertEquals(0, tracker.snapshot().counters().closeWaitLeaks());
+        assertEquals(0, new Snapshots(tracker).snapshot().counters().closeWaitLeaks());
         assertTrue(leaks.isEmpty());
     }
 
@@ -457,7 +457,7 @@ class TrackerTest {
         tracker.endOfStream(socket);
         tracker.closed(socket, 0);
         tracker.process();
-        assertEquals(0, tracker.snapshot().counters().closeWaitLeaks());
+        assertEquals(0, new Snapshots(tracker).snapshot().counters().closeWaitLeaks());
         assertTrue(leaks.isEmpty());
     }
 
@@ -468,7 +468,7 @@ class TrackerTest {
         tracker.outputShutdown(socket);
         tracker.endOfStream(socket);
         tracker.process();
-        Snapshot s = tracker.snapshot();
+        Snapshot s = new Snapshots(tracker).snapshot();
         assertEquals(0, s.counters().closeWaitLeaks());
         assertTrue(leaks.isEmpty());
         assertEquals(1, s.openSockets(), "still open, but not in CLOSE_WAIT");
@@ -494,8 +494,8 @@ class TrackerTest {
         tracker.process();
         assertEquals(List.of(true, false, false), firsts);
         assertEquals(3, leaks.get(2).count(), "the third report stands for all three");
-        assertEquals(1, tracker.snapshot().leaks().size(), "one entry per kind and call site");
-        assertEquals(3, tracker.snapshot().leakCount());
+        assertEquals(1, new Snapshots(tracker).snapshot().leaks().size(), "one entry per kind and call site");
+        assertEquals(3, new Snapshots(tracker).snapshot().leakCount());
     }
 
     @Test
@@ -513,18 +513,18 @@ class TrackerTest {
         assertNotEquals(leaks.get(0).site().id(), leaks.get(1).site().id());
         assertEquals(leaks.get(0).site().id(), leaks.get(2).site().id());
         assertEquals(leaks.get(1).site().id(), leaks.get(3).site().id());
-        assertEquals(2, tracker.snapshot().leaks().size());
+        assertEquals(2, new Snapshots(tracker).snapshot().leaks().size());
     }
 
     @Test
     void laterLeaksHaveHigherSequenceNumbers() {
         Tracker tracker = tracker(List.of(), 100_000, Duration.ZERO);
-        long before = tracker.leakSequence();
+        long before = new Snapshots(tracker).leakSequence();
         for (int i = 0; i < 2; i++) {
             tracker.endOfStream(open(tracker, HTTPS)); // one call site
             tracker.process();
         }
-        assertEquals(before + 2, tracker.leakSequence());
+        assertEquals(before + 2, new Snapshots(tracker).leakSequence());
         Leak tally = leaks.get(1);
         assertTrue(tally.lastSeen() > tally.firstSeen());
         assertEquals(leaks.get(0).firstSeen(), tally.firstSeen());
@@ -536,7 +536,7 @@ class TrackerTest {
     void snapshotCallSitesCarryTheApplicationFrameAndTheTestsOwnFrame() {
         Tracker tracker = tracker();
         open(tracker, HTTPS);
-        Snapshot.CallSiteStats site = tracker.snapshot().callSites().get(0);
+        Snapshot.CallSiteStats site = new Snapshots(tracker).snapshot().callSites().get(0);
         assertTrue(site.frames().get(0).startsWith(CLIENT + ".accept"), site.frames().toString());
         assertTrue(site.frames().stream().anyMatch(f -> f.contains("TrackerTest")), site.frames().toString());
         assertTrue(site.blame().startsWith(CLIENT + "."), site.blame());
@@ -551,7 +551,7 @@ class TrackerTest {
         Tracker tracker = tracker();
         open(tracker, HTTPS);
         open(tracker, HTTPS);
-        Snapshot s = tracker.snapshot();
+        Snapshot s = new Snapshots(tracker).snapshot();
         assertEquals(2, s.callSites().size());
         assertNotEquals(s.callSites().get(0).frames(), s.callSites().get(1).frames());
     }
@@ -563,7 +563,7 @@ class TrackerTest {
         for (int i = 0; i < 2; i++) {
             open(tracker, HTTPS);
         }
-        Snapshot s = tracker.snapshot();
+        Snapshot s = new Snapshots(tracker).snapshot();
         assertEquals(2, s.callSites().get(0).open());
         assertEquals(1, s.callSites().get(1).open());
     }
@@ -573,7 +573,7 @@ class TrackerTest {
         Tracker tracker = tracker();
         open(tracker, HTTPS);
         Thread.sleep(50);
-        assertTrue(tracker.snapshot().callSites().get(0).oldestOpenMillis() >= 50);
+        assertTrue(new Snapshots(tracker).snapshot().callSites().get(0).oldestOpenMillis() >= 50);
     }
 
     // ---- listening and still open -----------------------------------------------------------------
@@ -582,31 +582,31 @@ class TrackerTest {
     void listeningSocketsAreCountedButAreNeitherOpenSocketsNorLeaks() {
         Tracker tracker = tracker();
         Object server = new Object();
-        tracker.listening(server);
-        Snapshot s = tracker.snapshot();
+        tracker.listeners().listening(server);
+        Snapshot s = new Snapshots(tracker).snapshot();
         assertEquals(1, s.listening());
         assertEquals(0, s.openSockets());
         assertEquals(0, s.counters().opened());
-        assertTrue(tracker.listenerClosed(server));
-        assertFalse(tracker.listenerClosed(server), "forgotten after the first close");
-        assertEquals(0, tracker.snapshot().listening());
+        assertTrue(tracker.listeners().closed(server));
+        assertFalse(tracker.listeners().closed(server), "forgotten after the first close");
+        assertEquals(0, new Snapshots(tracker).snapshot().listening());
     }
 
     @Test
     void aSocketReportedListeningTwiceIsOneListener() {
         Tracker tracker = tracker();
         Object server = new Object();
-        tracker.listening(server);
-        tracker.listening(server);
-        assertEquals(1, tracker.snapshot().listening());
-        tracker.listenerClosed(server);
-        assertEquals(0, tracker.snapshot().listening());
+        tracker.listeners().listening(server);
+        tracker.listeners().listening(server);
+        assertEquals(1, new Snapshots(tracker).snapshot().listening());
+        tracker.listeners().closed(server);
+        assertEquals(0, new Snapshots(tracker).snapshot().listening());
     }
 
     @Test
     void aConnectedSocketIsNotMistakenForAListener() {
         Tracker tracker = tracker();
-        assertFalse(tracker.listenerClosed(open(tracker, HTTPS)));
+        assertFalse(tracker.listeners().closed(open(tracker, HTTPS)));
     }
 
     @Test
@@ -617,24 +617,24 @@ class TrackerTest {
             sockets.add(open(tracker, HTTPS));
         }
         tracker.closed(sockets.get(0), 0);
-        List<Leak> stillOpen = tracker.stillOpen();
+        List<Leak> stillOpen = new Snapshots(tracker).stillOpen();
         assertEquals(1, stillOpen.size());
         assertEquals(LeakKind.OPEN_AT_EXIT, stillOpen.get(0).kind());
         assertEquals(2, stillOpen.get(0).count());
         assertEquals("10.0.0.5:443", stillOpen.get(0).remote());
-        assertTrue(tracker.snapshot().leaks().isEmpty(), "open sockets are no leak while running");
+        assertTrue(new Snapshots(tracker).snapshot().leaks().isEmpty(), "open sockets are no leak while running");
     }
 
     // ---- describe ---------------------------------------------------------------------------------
 
     @Test
     void addressesAreWrittenAsHostColonPortWithIpv6InBrackets() {
-        assertEquals("10.0.0.5:443", Tracker.describe(HTTPS));
-        String v6 = Tracker.describe(address("::1", 8080));
+        assertEquals("10.0.0.5:443", Destinations.describe(HTTPS));
+        String v6 = Destinations.describe(address("::1", 8080));
         assertTrue(v6.startsWith("[") && v6.endsWith("]:8080"), v6);
         assertEquals(address("::1", 0).getAddress(), address(v6.substring(1, v6.indexOf(']')), 0).getAddress());
-        assertEquals("example.invalid:80", Tracker.describe(InetSocketAddress.createUnresolved("example.invalid", 80)));
-        assertEquals("?", Tracker.describe(null));
+        assertEquals("example.invalid:80", Destinations.describe(InetSocketAddress.createUnresolved("example.invalid", 80)));
+        assertEquals("?", Destinations.describe(null));
     }
 
     @Test
@@ -646,11 +646,11 @@ class TrackerTest {
         open(tracker, a, HTTPS);
         open(tracker, b, HTTPS);
         tracker.closed(a, 0);
-        Snapshot s = tracker.snapshot();
+        Snapshot s = new Snapshots(tracker).snapshot();
         assertEquals(1, s.openSockets());
         assertEquals(1, s.counters().closed());
         assertSame(CloseKind.ACTIVE, tracker.closed(b, 0));
-        assertEquals(0, tracker.snapshot().openSockets());
-        assertTrue(tracker.snapshot().leaks().isEmpty());
+        assertEquals(0, new Snapshots(tracker).snapshot().openSockets());
+        assertTrue(new Snapshots(tracker).snapshot().leaks().isEmpty());
     }
 }

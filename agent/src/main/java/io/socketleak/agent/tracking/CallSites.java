@@ -1,0 +1,104 @@
+package io.socketleak.agent.tracking;
+
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.atomic.LongAdder;
+
+/**
+ * Turns allocation stacks into call sites, interned so that the sockets opened from one place in the
+ * code share one {@link CallSite}. A stack seen before is recognized on the application thread
+ * ({@link StackKeys}); a new one is resolved on the tracker thread. Stacks that match {@code exclude}
+ * all go to one excluded site, which no report shows.
+ */
+final class CallSites {
+    private final List<String> exclude;
+    private final StackKeys stackKeys = StackKeys.forThisJvm();
+    private final LongAdder resolved = new LongAdder();
+    private final LongAdder recognized = new LongAdder();
+
+    // Owned by the tracker thread (guarded by the tracker).
+    private final Map<List<StackTraceElement>, CallSite> interned = new HashMap<>();
+    private final CallSite excluded = new CallSite(-1, new StackTraceElement[0]);
+    /** Where sockets go past {@link TrackerSettings#MAX_CALL_SITES} distinct sites. */
+    private CallSite others;
+    /** Where sockets go whose stack was not taken (the tracker thread was too far behind). */
+    private CallSite uncaptured;
+
+    CallSites(List<String> exclude) {
+        this.exclude = exclude;
+    }
+
+    /** On the application thread: the stack's site if it was seen before, else null. */
+    StackKeys.Key recognize(Throwable stack, long nowMillis) {
+        return stackKeys.find(stack, nowMillis);
+    }
+
+    /** A socket was stored with the site {@link #recognize} found: no stack to resolve for it. */
+    void countRecognized() {
+        recognized.increment();
+    }
+
+    /** On the tracker thread: the site of a new stack, remembered so that the next one is recognized. */
+    CallSite resolve(Throwable stack, long openedAtMillis) {
+        resolved.increment();
+        StackTraceElement[] frames = stack.getStackTrace();
+        boolean isExcluded = Frames.matchesAny(frames, exclude);
+        CallSite site = isExcluded ? excluded : intern(Frames.callSite(frames));
+        stackKeys.remember(stack, site, isExcluded, openedAtMillis);
+        return site;
+    }
+
+    boolean isExcluded(CallSite site) {
+        return site == excluded;
+    }
+
+    CallSite uncaptured() {
+        if (uncaptured == null) {
+            uncaptured = new CallSite(-2, new StackTraceElement[] {
+                new StackTraceElement("(stack not captured: the agent was behind)", "", null, -1)});
+        }
+        return uncaptured;
+    }
+
+    /** Forgets recognized stacks not seen for a while. */
+    void dropIdle(long nowMillis) {
+        stackKeys.dropIdle(nowMillis);
+    }
+
+    /** Every site a report shows: the interned ones, then the overflow and the uncaptured site if used. */
+    List<CallSite> reported() {
+        List<CallSite> all = new ArrayList<>(interned.values());
+        if (others != null) {
+            all.add(others);
+        }
+        if (uncaptured != null) {
+            all.add(uncaptured);
+        }
+        return all;
+    }
+
+    StackWork work() {
+        CallSite notTaken = uncaptured;
+        return new StackWork(resolved.sum(), recognized.sum(), notTaken == null ? 0 : notTaken.opened.sum());
+    }
+
+    private CallSite intern(StackTraceElement[] frames) {
+        List<StackTraceElement> key = Arrays.asList(frames);
+        CallSite site = interned.get(key);
+        if (site == null) {
+            if (interned.size() >= TrackerSettings.MAX_CALL_SITES) {
+                if (others == null) {
+                    others = new CallSite(0, new StackTraceElement[] {
+                        new StackTraceElement("(other call sites)", "", null, -1)});
+                }
+                return others;
+            }
+            site = new CallSite(interned.size() + 1, frames);
+            interned.put(key, site);
+        }
+        return site;
+    }
+}

@@ -1,0 +1,139 @@
+package io.socketleak.agent.tracking;
+
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.HashMap;
+import java.util.HashSet;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+
+/**
+ * The questions asked of the tracker: everything at one moment, the sockets still open, what became
+ * of the sockets opened since a mark. Each answer first processes the tracker's queued work and is
+ * then taken under the tracker's monitor, so it is consistent with itself and detached from live state.
+ */
+public final class Snapshots {
+    /** Remote endpoints listed per call site. */
+    private static final int REMOTES_PER_SITE = 5;
+
+    // A comparator as a class, not a lambda: a short-lived JVM would pay for linking it.
+    private static final Comparator<Snapshot.CallSiteStats> MOST_OPEN_FIRST = new Comparator<>() {
+        @Override
+        public int compare(Snapshot.CallSiteStats a, Snapshot.CallSiteStats b) {
+            int byOpen = Integer.compare(b.open(), a.open());
+            return byOpen != 0 ? byOpen : Long.compare(b.opened(), a.opened());
+        }
+    };
+
+    private final Tracker tracker;
+
+    public Snapshots(Tracker tracker) {
+        this.tracker = tracker;
+    }
+
+    public Snapshot snapshot() {
+        synchronized (tracker) {
+            tracker.process();
+            long now = System.currentTimeMillis();
+            Map<CallSite, SiteOpen> openBySite = new HashMap<>();
+            long stored = 0;
+            for (TrackedSocket r : tracker.open.values()) {
+                if (!r.isReportedOpen()) {
+                    continue;
+                }
+                stored++;
+                SiteOpen s = openBySite.get(r.site);
+                if (s == null) {
+                    s = new SiteOpen();
+                    openBySite.put(r.site, s);
+                }
+                s.count++;
+                s.oldest = Math.max(s.oldest, now - r.openedAtMillis);
+                if (s.remotes.size() < REMOTES_PER_SITE) {
+                    s.remotes.add(Destinations.describe(r.remote));
+                }
+            }
+            List<Snapshot.CallSiteStats> sites = new ArrayList<>();
+            for (CallSite site : tracker.callSites.reported()) {
+                SiteOpen s = openBySite.getOrDefault(site, SiteOpen.NONE);
+                sites.add(new Snapshot.CallSiteStats(site.id(), site.blame(), site.frames(), s.count,
+                        site.opened.sum(), site.closes.get(CloseKind.ACTIVE), site.closes.get(CloseKind.PASSIVE),
+                        site.closes.get(CloseKind.ABORTIVE), site.collected, site.closeWait, s.oldest,
+                        List.copyOf(s.remotes)));
+            }
+            sites.sort(MOST_OPEN_FIRST);
+            Leaks leaks = tracker.leaks;
+            Counts<CloseKind> closes = tracker.closes;
+            Snapshot.Counters counters = new Snapshot.Counters(tracker.openedSoFar(), closes.total(),
+                    closes.get(CloseKind.ACTIVE), closes.get(CloseKind.PASSIVE), closes.get(CloseKind.ABORTIVE),
+                    leaks.collectedUnclosed(), leaks.closeWait(), tracker.notStored.sum(), tracker.excluded.sum());
+            // Sockets past the cap that are still open: each close of a socket not stored is one of them.
+            long notStoredOpen = Math.max(0, tracker.notStored.sum() - tracker.closesOfUnknown.sum());
+            Snapshot.Exhaustions exhaustions = new Snapshot.Exhaustions(tracker.exhaustions(Exhaustion.PORTS),
+                    tracker.exhaustions(Exhaustion.FILE_DESCRIPTORS), tracker.lastExhaustion);
+            return new Snapshot(stored + notStoredOpen, notStoredOpen, tracker.listeners().size(), counters, sites,
+                    leaks.all(), tracker.budgetAlarms().destinationStats(), exhaustions);
+        }
+    }
+
+    /** Sockets still open, as leaks of kind {@link LeakKind#OPEN_AT_EXIT}, one entry per call site. */
+    public List<Leak> stillOpen() {
+        synchronized (tracker) {
+            tracker.process();
+            return Leaks.stillOpen(tracker.open.values(), System.currentTimeMillis());
+        }
+    }
+
+    /**
+     * Sockets opened at or after {@code markNanos} (a {@code System.nanoTime()} of this JVM): those
+     * that leaked, and those still open.
+     */
+    public Scope since(long markNanos) {
+        synchronized (tracker) {
+            tracker.process();
+            long now = System.currentTimeMillis();
+            List<Scope.OpenSocket> stillOpen = new ArrayList<>();
+            for (TrackedSocket r : tracker.open.values()) {
+                if (r.isReportedOpen() && r.openedAtNanos - markNanos >= 0) {
+                    stillOpen.add(new Scope.OpenSocket(Destinations.describe(r.remote), r.inbound, r.thread,
+                            now - r.openedAtMillis, Leak.CallSiteRef.of(r.site)));
+                }
+            }
+            Leaks leaks = tracker.leaks;
+            return new Scope(markNanos, leaks.since(markNanos), stillOpen, leaks.allKept());
+        }
+    }
+
+    public StackWork stackWork() {
+        synchronized (tracker) {
+            return tracker.callSites.work();
+        }
+    }
+
+    /** Leaks found so far; a leak found later has a higher sequence number. */
+    public long leakSequence() {
+        synchronized (tracker) {
+            return tracker.leaks.sequence();
+        }
+    }
+
+    /** The (local port, remote port) of each open socket, as {@link Tracker#portPair} keys. */
+    public Set<Long> openPortPairs() {
+        Set<Long> pairs = new HashSet<>();
+        for (TrackedSocket r : tracker.open.values()) {
+            if (r.remote != null) {
+                pairs.add(Tracker.portPair(r.localPort, r.remote.getPort()));
+            }
+        }
+        return pairs;
+    }
+
+    private static final class SiteOpen {
+        static final SiteOpen NONE = new SiteOpen();
+        int count;
+        long oldest;
+        final Set<String> remotes = new LinkedHashSet<>();
+    }
+}
