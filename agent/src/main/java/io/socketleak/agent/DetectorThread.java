@@ -2,17 +2,18 @@ package io.socketleak.agent;
 
 import io.socketleak.agent.config.Options;
 import io.socketleak.agent.jfr.FlightRecorderEvents;
+import io.socketleak.agent.kernel.KernelTcpTable;
+import io.socketleak.agent.kernel.ProcFiles;
+import io.socketleak.agent.kernel.Readings;
 import io.socketleak.agent.report.AgentLog;
-import io.socketleak.agent.watch.BudgetWatch;
 import io.socketleak.agent.report.Report;
 import io.socketleak.agent.report.Reporter;
 import io.socketleak.agent.report.SummaryLine;
 import io.socketleak.agent.report.TextReport;
-import io.socketleak.agent.tcp.KernelTcpTable;
-import io.socketleak.agent.tcp.ProcFiles;
 import io.socketleak.agent.tracking.Exhaustion;
 import io.socketleak.agent.tracking.Snapshots;
 import io.socketleak.agent.tracking.Tracker;
+import io.socketleak.agent.watch.BudgetWatch;
 import io.socketleak.bootstrap.SocketLeakEvents;
 import java.io.IOException;
 import java.nio.file.Path;
@@ -67,6 +68,7 @@ final class DetectorThread extends Thread {
 
     private final Tracker tracker;
     private final Reporter reporter;
+    private final Readings readings;
     private final BudgetWatch budgets;
     private final Alarm alarm;
     private final Options options;
@@ -79,12 +81,13 @@ final class DetectorThread extends Thread {
     private long lastFailureReport = Long.MIN_VALUE / 2;
     private long scanDelay = KERNEL_SCAN_MILLIS;
 
-    DetectorThread(Tracker tracker, Reporter reporter, BudgetWatch budgets, Alarm alarm, Options options,
+    DetectorThread(Tracker tracker, Reporter reporter, Readings readings, BudgetWatch budgets, Alarm alarm, Options options,
                    AgentLog log) {
         super(NAME);
         setDaemon(true);
         this.tracker = tracker;
         this.reporter = reporter;
+        this.readings = readings;
         this.budgets = budgets;
         this.alarm = alarm;
         this.options = options;
@@ -134,11 +137,11 @@ final class DetectorThread extends Thread {
                 }
                 if (alarmed || now >= nextBudgetCheck) {
                     nextBudgetCheck = now + BUDGET_CHECK_MILLIS;
-                    budgets.check(reporter.tcpSettings(), reporter.kernelView(), reporter.readFileDescriptors());
+                    budgets.check(readings.tcpSettings(), readings.kernelView(), readings.readFileDescriptors());
                 }
                 if (now >= nextSettings) {
                     nextSettings = now + SETTINGS_REFRESH_MILLIS;
-                    reporter.refreshTcpSettings();
+                    readings.refreshTcpSettings();
                 }
                 if (interval > 0 && now >= nextSummary) {
                     nextSummary = now + interval;
@@ -158,7 +161,7 @@ final class DetectorThread extends Thread {
             long wallStart = System.nanoTime();
             long cpuStart = threadCpuNanos();
             KernelTcpTable.View view = kernel.scan();
-            reporter.kernelView(view);
+            readings.kernelView(view);
             tracker.peerClosedPerKernel(view.closeWait());
             long cpuEnd = cpuStart < 0 ? -1 : threadCpuNanos();
             long took = cpuEnd < 0 ? System.nanoTime() - wallStart : cpuEnd - cpuStart;

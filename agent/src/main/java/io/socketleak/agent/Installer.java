@@ -8,16 +8,17 @@ import io.socketleak.agent.instrument.Instrumenter;
 import io.socketleak.agent.instrument.TrackingSink;
 import io.socketleak.agent.jmx.Publisher;
 import io.socketleak.agent.jmx.SocketLeakDetector;
+import io.socketleak.agent.kernel.Readings;
+import io.socketleak.agent.kernel.SocketsBeforeHooks;
+import io.socketleak.agent.kernel.TcpSettings;
 import io.socketleak.agent.report.AgentLog;
-import io.socketleak.agent.watch.BudgetWatch;
-import io.socketleak.agent.watch.LeakWarnings;
 import io.socketleak.agent.report.Report;
 import io.socketleak.agent.report.Reporter;
-import io.socketleak.agent.tcp.SocketsBeforeHooks;
-import io.socketleak.agent.tcp.TcpSettings;
 import io.socketleak.agent.tracking.Snapshots;
 import io.socketleak.agent.tracking.Tracker;
 import io.socketleak.agent.tracking.TrackerSettings;
+import io.socketleak.agent.watch.BudgetWatch;
+import io.socketleak.agent.watch.LeakWarnings;
 import io.socketleak.bootstrap.SocketLeakEvents;
 import io.socketleak.bootstrap.SocketLeakState;
 import java.lang.instrument.Instrumentation;
@@ -47,9 +48,9 @@ public final class Installer {
         TrackingSink sink = new TrackingSink(tracker, mxBean);
         SocketLeakEvents.install(sink);
         Snapshots snapshots = new Snapshots(tracker);
-        Reporter reporter = new Reporter(snapshots, new Health(hooks, snapshots), tcp, options.portRange(),
-                options.timeWait());
-        DetectorThread detector = new DetectorThread(tracker, reporter,
+        Readings readings = new Readings(tcp, options.portRange(), options.timeWait());
+        Reporter reporter = new Reporter(snapshots, readings, new Health(hooks, snapshots));
+        DetectorThread detector = new DetectorThread(tracker, reporter, readings,
                 new BudgetWatch(tracker, log, options.warnAt()), alarm, options, log);
         Instrumenter.Installation installation;
         try {
@@ -84,7 +85,7 @@ public final class Installer {
             log.warn("-Djdk.net.usePlainSocketImpl is set: java.net.Socket is not tracked, only SocketChannel");
         }
         if (socketsBefore) {
-            reporter.socketsBeforeHooks(SocketsBeforeHooks.read(snapshots.openPortPairs()));
+            readings.socketsBeforeHooks(SocketsBeforeHooks.read(snapshots.openPortPairs()));
         }
         mxBean.ready(new SocketLeakDetector(reporter, snapshots, hooks, AgentMain.version()));
         if (installation.loadedBefore(Hooks.MANAGEMENT)) {

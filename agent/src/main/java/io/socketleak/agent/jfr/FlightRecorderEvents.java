@@ -1,6 +1,6 @@
 package io.socketleak.agent.jfr;
 
-import io.socketleak.agent.tcp.PortBudget;
+import io.socketleak.agent.budget.PortBudget;
 import io.socketleak.agent.tracking.Leak;
 import io.socketleak.agent.tracking.Snapshots;
 import io.socketleak.agent.tracking.Tracker;

@@ -1,13 +1,13 @@
 package io.socketleak.agent.jmx;
 
+import io.socketleak.agent.budget.PortBudget;
 import io.socketleak.agent.instrument.HookStatus;
+import io.socketleak.agent.kernel.FileDescriptors;
 import io.socketleak.agent.report.AgentLog;
 import io.socketleak.agent.report.JsonReport;
 import io.socketleak.agent.report.Report;
 import io.socketleak.agent.report.Reporter;
 import io.socketleak.agent.report.TextReport;
-import io.socketleak.agent.tcp.FileDescriptors;
-import io.socketleak.agent.tcp.PortBudget;
 import io.socketleak.agent.tracking.Snapshots;
 import javax.management.MBeanServer;
 import javax.management.ObjectName;

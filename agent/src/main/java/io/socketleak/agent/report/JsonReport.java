@@ -1,7 +1,7 @@
 package io.socketleak.agent.report;
 
-import io.socketleak.agent.tcp.PortBudget;
-import io.socketleak.agent.tcp.SocketsBeforeHooks;
+import io.socketleak.agent.budget.PortBudget;
+import io.socketleak.agent.kernel.SocketsBeforeHooks;
 import io.socketleak.agent.tracking.Leak;
 import io.socketleak.agent.tracking.Scope;
 import io.socketleak.agent.tracking.Snapshot;

@@ -1,9 +1,9 @@
 package io.socketleak.agent.report;
 
-import io.socketleak.agent.tcp.FileDescriptors;
-import io.socketleak.agent.tcp.PortBudget;
-import io.socketleak.agent.tcp.SocketsBeforeHooks;
-import io.socketleak.agent.tcp.TcpSettings;
+import io.socketleak.agent.budget.PortBudget;
+import io.socketleak.agent.kernel.FileDescriptors;
+import io.socketleak.agent.kernel.SocketsBeforeHooks;
+import io.socketleak.agent.kernel.TcpSettings;
 import io.socketleak.agent.tracking.Leak;
 import io.socketleak.agent.tracking.Snapshot;
 import io.socketleak.agent.tracking.StackWork;

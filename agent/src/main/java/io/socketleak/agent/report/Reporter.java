@@ -1,14 +1,15 @@
 package io.socketleak.agent.report;
 
+import io.socketleak.agent.budget.PortBudget;
 import io.socketleak.agent.config.PortRange;
-import io.socketleak.agent.tcp.FileDescriptors;
-import io.socketleak.agent.tcp.KernelTcpTable;
-import io.socketleak.agent.tcp.PortBudget;
-import io.socketleak.agent.tcp.ProcFiles;
-import io.socketleak.agent.tcp.SocketsBeforeHooks;
-import io.socketleak.agent.tcp.TcpSettings;
-import io.socketleak.agent.tracking.Snapshot;
+import io.socketleak.agent.kernel.FileDescriptors;
+import io.socketleak.agent.kernel.KernelTcpTable;
+import io.socketleak.agent.kernel.ProcFiles;
+import io.socketleak.agent.kernel.Readings;
+import io.socketleak.agent.kernel.SocketsBeforeHooks;
+import io.socketleak.agent.kernel.TcpSettings;
 import io.socketleak.agent.tracking.Leak;
+import io.socketleak.agent.tracking.Snapshot;
 import io.socketleak.agent.tracking.Snapshots;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
@@ -22,35 +23,17 @@ import java.time.Instant;
 import java.util.List;
 import java.util.function.Supplier;
 
-/**
- * Builds reports from the tracker and the system, and writes them where the options say.
- *
- * <p>System readings (TCP settings, the kernel's table, descriptor counts) are kept from their last
- * refresh, so that a report can be made when the process has no descriptor left to read them again.
- */
+/** Builds reports from the tracker and the system's readings, and writes them where the options say. */
 public final class Reporter {
     private final Snapshots snapshots;
+    private final Readings readings;
     private final Supplier<Report.Health> health;
-    private final PortRange portRange;
-    private final Duration timeWait;
     private final long pid = ownPid();
-    private volatile TcpSettings tcp;
-    private volatile KernelTcpTable.View kernel;
-    private volatile FileDescriptors fileDescriptors = new FileDescriptors(-1, -1);
-    private volatile List<SocketsBeforeHooks.Socket> beforeHooks;
 
-    /**
-     * @param tcp       the TCP settings as read at start; refreshed later with the same overrides
-     * @param portRange the {@code portRange=} override, or null
-     * @param timeWait  the {@code timeWait=} override, or null
-     */
-    public Reporter(Snapshots snapshots, Supplier<Report.Health> health, TcpSettings tcp, PortRange portRange,
-                    Duration timeWait) {
+    public Reporter(Snapshots snapshots, Readings readings, Supplier<Report.Health> health) {
         this.snapshots = snapshots;
+        this.readings = readings;
         this.health = health;
-        this.tcp = tcp;
-        this.portRange = portRange;
-        this.timeWait = timeWait;
     }
 
     /**
@@ -62,63 +45,24 @@ public final class Reporter {
         return pid >= 0 ? pid : ProcessHandle.current().pid();
     }
 
-    /** The sockets open before the hooks went in (after an attach, say), to list until they close. */
-    public void socketsBeforeHooks(List<SocketsBeforeHooks.Socket> sockets) {
-        beforeHooks = sockets;
-    }
-
-    public void refreshTcpSettings() {
-        tcp = TcpSettings.read(portRange, timeWait);
-    }
-
-    public TcpSettings tcpSettings() {
-        return tcp;
-    }
-
-    public void kernelView(KernelTcpTable.View view) {
-        kernel = view;
-    }
-
-    public KernelTcpTable.View kernelView() {
-        return kernel;
-    }
-
-    /** Reads the descriptor counts, keeping the last good reading when the read itself fails. */
-    public FileDescriptors readFileDescriptors() {
-        FileDescriptors now = FileDescriptors.read();
-        if (now.open() >= 0) {
-            fileDescriptors = now;
-        }
-        return fileDescriptors;
-    }
-
     /** A report that opens no file: for the moment the process has run out of descriptors. */
     public Report reportFromMemory() {
-        return build(List.of(), fileDescriptors, beforeHooks);
+        return build(List.of(), readings.lastFileDescriptors(), readings.lastSocketsBeforeHooks());
     }
 
     public Report report() {
-        return build(List.of(), readFileDescriptors(), refreshBeforeAttach());
+        return build(List.of(), readings.readFileDescriptors(), readings.refreshSocketsBeforeHooks());
     }
 
     /** The exit report: sockets still open count as leaks too. */
     public Report exitReport() {
-        return build(snapshots.stillOpen(), readFileDescriptors(), refreshBeforeAttach());
-    }
-
-    private List<SocketsBeforeHooks.Socket> refreshBeforeAttach() {
-        List<SocketsBeforeHooks.Socket> before = beforeHooks;
-        if (before != null && !before.isEmpty()) {
-            before = SocketsBeforeHooks.stillOpen(before);
-            beforeHooks = before;
-        }
-        return before;
+        return build(snapshots.stillOpen(), readings.readFileDescriptors(), readings.refreshSocketsBeforeHooks());
     }
 
     private Report build(List<Leak> stillOpen, FileDescriptors fds, List<SocketsBeforeHooks.Socket> before) {
         Snapshot snapshot = snapshots.snapshot();
-        TcpSettings settings = tcp;
-        KernelTcpTable.View view = kernel;
+        TcpSettings settings = readings.tcpSettings();
+        KernelTcpTable.View view = readings.kernelView();
         List<PortBudget> budgets = new java.util.ArrayList<>(snapshot.destinations().size());
         for (Snapshot.DestinationStats d : snapshot.destinations()) {
             budgets.add(PortBudget.of(d, settings, view, java.util.Set.of()));

@@ -1,11 +1,11 @@
 package io.socketleak.agent.watch;
 
-import io.socketleak.agent.report.AgentLog;
+import io.socketleak.agent.budget.PortBudget;
 import io.socketleak.agent.jfr.FlightRecorderEvents;
-import io.socketleak.agent.tcp.FileDescriptors;
-import io.socketleak.agent.tcp.KernelTcpTable;
-import io.socketleak.agent.tcp.PortBudget;
-import io.socketleak.agent.tcp.TcpSettings;
+import io.socketleak.agent.kernel.FileDescriptors;
+import io.socketleak.agent.kernel.KernelTcpTable;
+import io.socketleak.agent.kernel.TcpSettings;
+import io.socketleak.agent.report.AgentLog;
 import io.socketleak.agent.tracking.Snapshot;
 import io.socketleak.agent.tracking.Tracker;
 import java.util.HashMap;

@@ -7,10 +7,10 @@ import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.junit.jupiter.api.Assertions.fail;
 
+import io.socketleak.agent.budget.PortBudget;
 import io.socketleak.agent.config.PortRange;
-import io.socketleak.agent.tcp.FileDescriptors;
-import io.socketleak.agent.tcp.PortBudget;
-import io.socketleak.agent.tcp.TcpSettings;
+import io.socketleak.agent.kernel.FileDescriptors;
+import io.socketleak.agent.kernel.TcpSettings;
 import io.socketleak.agent.testing.ApplicationCode;
 import io.socketleak.agent.tracking.CloseClassifier;
 import io.socketleak.agent.tracking.Leak;

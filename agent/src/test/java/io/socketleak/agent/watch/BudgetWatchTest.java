@@ -1,16 +1,16 @@
 package io.socketleak.agent.watch;
 
-import io.socketleak.agent.report.AgentLog;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
+import io.socketleak.agent.report.AgentLog;
 
+import io.socketleak.agent.budget.PortBudget;
 import io.socketleak.agent.config.PortRange;
-import io.socketleak.agent.tcp.FileDescriptors;
-import io.socketleak.agent.tcp.KernelTcpTable;
-import io.socketleak.agent.tcp.KernelViews;
-import io.socketleak.agent.tcp.PortBudget;
-import io.socketleak.agent.tcp.TcpSettings;
+import io.socketleak.agent.kernel.FileDescriptors;
+import io.socketleak.agent.kernel.KernelTcpTable;
+import io.socketleak.agent.kernel.KernelViews;
+import io.socketleak.agent.kernel.TcpSettings;
 import io.socketleak.agent.tracking.Snapshot;
 import io.socketleak.agent.tracking.Tracker;
 import io.socketleak.agent.tracking.TrackerSettings;

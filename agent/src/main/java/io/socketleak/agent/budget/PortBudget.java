@@ -1,5 +1,7 @@
-package io.socketleak.agent.tcp;
+package io.socketleak.agent.budget;
 
+import io.socketleak.agent.kernel.KernelTcpTable;
+import io.socketleak.agent.kernel.TcpSettings;
 import io.socketleak.agent.tracking.Snapshot;
 import java.net.InetAddress;
 import java.util.List;

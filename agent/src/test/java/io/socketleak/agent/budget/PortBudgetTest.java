@@ -1,4 +1,4 @@
-package io.socketleak.agent.tcp;
+package io.socketleak.agent.budget;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
@@ -7,11 +7,13 @@ import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.socketleak.agent.config.PortRange;
+import io.socketleak.agent.kernel.KernelTcpTable;
+import io.socketleak.agent.kernel.KernelViews;
+import io.socketleak.agent.kernel.TcpSettings;
 import io.socketleak.agent.tracking.Snapshot;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.net.UnknownHostException;
-import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
@@ -32,7 +34,7 @@ class PortBudgetTest {
     }
 
     private static TcpSettings tcp(PortRange range, int reserved, int timeWait, Integer twReuse) {
-        return new TcpSettings(range, reserved, timeWait, twReuse, "test");
+        return KernelViews.tcpSettings(range, reserved, timeWait, twReuse);
     }
 
     private static TcpSettings linux(Integer twReuse) {
@@ -51,14 +53,7 @@ class PortBudgetTest {
     /** A kernel view with these connections to {@code remote} and these listening ports. */
     private static KernelTcpTable.View kernel(InetSocketAddress remote, long established, long timeWait,
                                               Set<Integer> listening) {
-        Map<Object, KernelTcpTable.Counts> byRemote = new HashMap<>();
-        if (remote != null) {
-            KernelTcpTable.Counts counts = new KernelTcpTable.Counts();
-            counts.established = established;
-            counts.addTimeWait(timeWait, 59);
-            byRemote.put(KernelTcpTable.key(remote), counts);
-        }
-        return new KernelTcpTable.View(byRemote, Set.of(), listening, byRemote.size(), 0, System.currentTimeMillis());
+        return KernelViews.view(remote, established, Map.of(59, timeWait), listening, System.currentTimeMillis());
     }
 
     // ---- capacity -----------------------------------------------------------------------------
@@ -175,12 +170,8 @@ class PortBudgetTest {
     void anOldReadingOfTheKernelNoLongerCountsTheTimeWaitItSawEnd() {
         TcpSettings hundred = tcp(new PortRange(40000, 40099), 0, 60, 0);
         // Read 30 s ago: 20 established, 40 TIME_WAIT with 10 s left then, 10 with 55 s left.
-        KernelTcpTable.Counts counts = new KernelTcpTable.Counts();
-        counts.established = 20;
-        counts.addTimeWait(40, 10);
-        counts.addTimeWait(10, 55);
-        KernelTcpTable.View kernel = new KernelTcpTable.View(Map.of(KernelTcpTable.key(REMOTE), counts), Set.of(),
-                Set.of(), 1, 0, System.currentTimeMillis() - 30_000);
+        KernelTcpTable.View kernel = KernelViews.view(REMOTE, 20, Map.of(10, 40L, 55, 10L), Set.of(),
+                System.currentTimeMillis() - 30_000);
 
         PortBudget budget = PortBudget.of(dest(REMOTE, 5, 5, 0, 0), hundred, kernel, Set.of());
 

@@ -1,4 +1,4 @@
-package io.socketleak.agent.tcp;
+package io.socketleak.agent.kernel;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;

@@ -1,4 +1,4 @@
-package io.socketleak.agent.tcp;
+package io.socketleak.agent.kernel;
 
 import io.socketleak.agent.config.PortRange;
 import java.io.IOException;

@@ -1,4 +1,4 @@
-package io.socketleak.agent.tcp;
+package io.socketleak.agent.kernel;
 
 import java.io.IOException;
 import java.io.InputStream;

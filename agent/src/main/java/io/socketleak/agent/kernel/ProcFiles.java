@@ -1,4 +1,4 @@
-package io.socketleak.agent.tcp;
+package io.socketleak.agent.kernel;
 
 import java.io.File;
 import java.io.FileInputStream;
