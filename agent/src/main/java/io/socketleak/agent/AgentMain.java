@@ -25,7 +25,6 @@ import java.util.zip.ZipFile;
  */
 public final class AgentMain {
     /** Set to the agent's version in a JVM the agent runs in: how the command line and tests tell. */
-    public static final String AGENT_PROPERTY = "socketleak.agent.version";
 
     private AgentMain() {
     }

@@ -1,6 +1,5 @@
 package io.socketleak.agent;
 
-import io.socketleak.agent.config.Durations;
 import io.socketleak.agent.config.Options;
 import io.socketleak.agent.instrument.HookStatus;
 import io.socketleak.agent.instrument.Hooks;
@@ -21,6 +20,7 @@ import io.socketleak.agent.watch.BudgetWatch;
 import io.socketleak.agent.watch.LeakWarnings;
 import io.socketleak.bootstrap.SocketLeakEvents;
 import io.socketleak.bootstrap.SocketLeakState;
+import io.socketleak.protocol.Durations;
 import java.lang.instrument.Instrumentation;
 import java.util.List;
 import java.util.function.Supplier;

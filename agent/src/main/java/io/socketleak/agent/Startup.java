@@ -2,6 +2,7 @@ package io.socketleak.agent;
 
 import io.socketleak.agent.config.BadOptionException;
 import io.socketleak.agent.config.Options;
+import io.socketleak.protocol.AgentProtocol;
 import java.lang.instrument.Instrumentation;
 
 /**
@@ -22,12 +23,12 @@ public final class Startup {
                 System.err.println("socket-leak-agent: " + e.getMessage() + "; agent not started");
                 return;
             }
-            if (System.getProperty(AgentMain.AGENT_PROPERTY) != null) {
+            if (System.getProperty(AgentProtocol.VERSION_PROPERTY) != null) {
                 System.err.println("socket-leak-agent: already running in this JVM; nothing changed");
                 return;
             }
             Bridge.defineInJavaBase();
-            System.setProperty(AgentMain.AGENT_PROPERTY, AgentMain.version());
+            System.setProperty(AgentProtocol.VERSION_PROPERTY, AgentMain.version());
             Installer.install(options, inst, attached);
         } catch (Throwable t) {
             AgentMain.failed(t);

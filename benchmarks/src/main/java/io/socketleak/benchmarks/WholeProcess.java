@@ -1,5 +1,6 @@
 package io.socketleak.benchmarks;
 
+import io.socketleak.protocol.AgentProtocol;
 import java.io.IOException;
 import java.lang.management.ManagementFactory;
 import java.net.InetAddress;
@@ -36,7 +37,7 @@ import javax.management.ObjectName;
  * </ul>
  */
 public final class WholeProcess {
-    private static final ObjectName DETECTOR = objectName("io.socketleak:type=SocketLeakDetector");
+    private static final ObjectName DETECTOR = objectName(AgentProtocol.OBJECT_NAME);
     private static final ObjectName DIAGNOSTICS = objectName("com.sun.management:type=DiagnosticCommand");
     private static final String TOTAL = "(total)";
     private static final Pattern NUMBER_FIELD = Pattern.compile("\"(\\w+)\"\\s*:\\s*(-?\\d+)");

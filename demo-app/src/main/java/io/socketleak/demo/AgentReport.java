@@ -1,5 +1,6 @@
 package io.socketleak.demo;
 
+import io.socketleak.protocol.AgentProtocol;
 import java.lang.management.ManagementFactory;
 import javax.management.InstanceNotFoundException;
 import javax.management.JMException;
@@ -7,10 +8,10 @@ import javax.management.ObjectName;
 
 /**
  * Asks the agent for its full text report through its MXBean, the same way jconsole or a
- * monitoring tool would: the demo has no compile-time dependency on the agent.
+ * monitoring tool would: the demo needs nothing of the agent but the protocol's names (constants,
+ * compiled in).
  */
 final class AgentReport {
-    static final String MXBEAN = "io.socketleak:type=SocketLeakDetector";
     static final String HOW_TO_ATTACH =
             "java -javaagent:agent/target/socket-leak-agent.jar=closeWaitAfter=2s -jar demo-app/target/socket-leak-demo.jar";
 
@@ -20,7 +21,7 @@ final class AgentReport {
     static void print() {
         try {
             Object report = ManagementFactory.getPlatformMBeanServer()
-                    .invoke(new ObjectName(MXBEAN), "report", null, null);
+                    .invoke(new ObjectName(AgentProtocol.OBJECT_NAME), "report", null, null);
             System.out.println("demo: the agent's report:");
             System.out.println(report);
         } catch (InstanceNotFoundException e) {

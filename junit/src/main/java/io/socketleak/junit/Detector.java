@@ -1,5 +1,6 @@
 package io.socketleak.junit;
 
+import io.socketleak.protocol.AgentProtocol;
 import java.lang.management.ManagementFactory;
 import javax.management.InstanceNotFoundException;
 import javax.management.JMException;
@@ -14,9 +15,6 @@ import javax.management.ReflectionException;
  * extension needs none of the agent's classes (which may not even be on the test class path).
  */
 final class Detector {
-    static final String OBJECT_NAME = "io.socketleak:type=SocketLeakDetector";
-    /** Set by the agent as soon as it starts; its MXBean follows once its hooks are in. */
-    static final String AGENT_PROPERTY = "socketleak.agent.version";
     /** How long to wait for an agent still starting (attached a moment ago, installing its hooks). */
     static final long STARTUP_WAIT_MILLIS = 30_000;
 
@@ -34,7 +32,7 @@ final class Detector {
         ObjectName name = objectName();
         long deadline = System.currentTimeMillis() + STARTUP_WAIT_MILLIS;
         while (!server.isRegistered(name)) {
-            if (System.getProperty(AGENT_PROPERTY) == null || System.currentTimeMillis() > deadline) {
+            if (System.getProperty(AgentProtocol.VERSION_PROPERTY) == null || System.currentTimeMillis() > deadline) {
                 throw new AgentNotAttachedException(AgentNotAttachedException.MESSAGE);
             }
             try {
@@ -49,12 +47,20 @@ final class Detector {
 
     /** A point in time of the JVM: sockets opened at or after it belong to the scope that took it. */
     long mark() {
-        return (Long) invoke("mark", new Object[0], new String[0]);
+        return (Long) invoke(AgentProtocol.MARK, new Object[0], new String[0]);
     }
 
     /** The leaks and the still-open sockets among those opened since {@code mark}. */
     ScopeSockets socketsSince(long mark) {
-        String json = (String) invoke("socketsSinceJson", new Object[] {mark}, new String[] {long.class.getName()});
+        String json = (String) invoke(AgentProtocol.SOCKETS_SINCE, new Object[] {mark},
+                new String[] {long.class.getName()});
+        return ScopeSockets.fromJson(json);
+    }
+
+    /** The same for the sockets opened at or after {@code from} and before {@code to}. */
+    ScopeSockets socketsBetween(long from, long to) {
+        String json = (String) invoke(AgentProtocol.SOCKETS_BETWEEN, new Object[] {from, to},
+                new String[] {long.class.getName(), long.class.getName()});
         return ScopeSockets.fromJson(json);
     }
 
@@ -77,7 +83,7 @@ final class Detector {
 
     String version() {
         try {
-            return String.valueOf(server.getAttribute(name, "Version"));
+            return String.valueOf(server.getAttribute(name, AgentProtocol.VERSION_ATTRIBUTE));
         } catch (JMException | RuntimeException unknown) {
             return "unknown";
         }
@@ -85,7 +91,7 @@ final class Detector {
 
     private static ObjectName objectName() {
         try {
-            return new ObjectName(OBJECT_NAME);
+            return new ObjectName(AgentProtocol.OBJECT_NAME);
         } catch (MalformedObjectNameException impossible) {
             throw new IllegalStateException(impossible);
         }

@@ -32,7 +32,7 @@ final class FailureMessage {
         int sockets = 0;
         for (Finding finding : findings) {
             sites.computeIfAbsent(List.of(finding.kind(), finding.blame()), k -> new ArrayList<>()).add(finding);
-            sockets += finding.count();
+            sockets++;
         }
         StringBuilder out = new StringBuilder();
         out.append(plural(sockets, "socket")).append(" leaked by ").append(scope).append(" (")
@@ -59,7 +59,7 @@ final class FailureMessage {
         Set<String> remotes = new LinkedHashSet<>();
         Set<String> threads = new LinkedHashSet<>();
         for (Finding finding : site) {
-            count += finding.count();
+            count++;
             remotes.add(finding.remote());
             threads.add('"' + finding.thread() + '"');
         }

@@ -1,9 +1,9 @@
 package io.socketleak.junit;
 
 import java.util.ArrayList;
-import java.util.HashMap;
+import java.util.HashSet;
 import java.util.List;
-import java.util.Map;
+import java.util.Set;
 
 /**
  * One checked scope, a test class or a single test: where it started, what it allows, and the
@@ -67,28 +67,10 @@ final class Scope {
             windows = new ArrayList<>(inner);
         }
         ScopeSockets all = detector.socketsSince(mark);
-        if (windows.isEmpty()) {
-            return all;
-        }
-        // What was opened in [start, end) is what was opened since start, less what was opened since end.
-        Map<Finding.Identity, Integer> theirs = new HashMap<>();
+        Set<Long> theirs = new HashSet<>();
         for (long[] window : windows) {
-            for (Finding finding : detector.socketsSince(window[0]).findings()) {
-                theirs.merge(finding.identity(), 1, Integer::sum);
-            }
-            for (Finding finding : detector.socketsSince(window[1]).findings()) {
-                theirs.merge(finding.identity(), -1, Integer::sum);
-            }
+            theirs.addAll(detector.socketsBetween(window[0], window[1]).ids());
         }
-        List<Finding> mine = new ArrayList<>();
-        for (Finding finding : all.findings()) {
-            int left = theirs.getOrDefault(finding.identity(), 0);
-            if (left > 0) {
-                theirs.put(finding.identity(), left - 1);
-            } else {
-                mine.add(finding);
-            }
-        }
-        return new ScopeSockets(List.copyOf(mine), all.complete());
+        return all.without(theirs);
     }
 }

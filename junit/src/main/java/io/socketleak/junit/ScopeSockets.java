@@ -1,71 +1,83 @@
 package io.socketleak.junit;
 
+import io.socketleak.protocol.AgentProtocol.ScopeJson;
+import io.socketleak.protocol.JsonReader;
 import java.util.ArrayList;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 
 /**
- * The agent's answer to "what became of the sockets opened since this mark": the leaks and the
- * sockets still open, read from {@code socketsSinceJson}.
+ * The agent's answer to "what became of the sockets opened since this mark" (or between two): the
+ * leaks and the sockets still open, read from its scope JSON ({@link ScopeJson}).
  *
  * @param complete false when the agent had dropped old leak records, so some may be missing
  */
 record ScopeSockets(List<Finding> findings, boolean complete) {
 
     static ScopeSockets fromJson(String json) {
-        Map<?, ?> root = asObject(Json.parse(json), "the answer");
+        Map<?, ?> root = asObject(JsonReader.parse(json), "the answer");
         List<Finding> findings = new ArrayList<>();
-        for (Object leak : asList(root.get("leaks"), "leaks")) {
+        Set<Long> leaked = new HashSet<>();
+        for (Object leak : asList(root.get(ScopeJson.LEAKS), ScopeJson.LEAKS)) {
             Map<?, ?> entry = asObject(leak, "a leak");
-            findings.add(finding(entry, text(entry, "kind")));
+            Finding finding = finding(entry, text(entry, ScopeJson.KIND));
+            findings.add(finding);
+            leaked.add(finding.socket());
         }
-        List<Finding> closeWaits = new ArrayList<>();
-        for (Finding leak : findings) {
-            if (leak.kind().equals(Finding.CLOSE_WAIT)) {
-                closeWaits.add(leak);
-            }
-        }
-        for (Object open : asList(root.get("open"), "open")) {
+        for (Object open : asList(root.get(ScopeJson.OPEN), ScopeJson.OPEN)) {
             Finding socket = finding(asObject(open, "an open socket"), Finding.STILL_OPEN);
-            if (!removeSameSocket(closeWaits, socket)) {
+            // A socket left in CLOSE_WAIT is still open too, so the agent lists it twice: it is one
+            // socket, and "left in CLOSE_WAIT" says more about it than "still open".
+            if (!leaked.contains(socket.socket())) {
                 findings.add(socket);
             }
         }
-        return new ScopeSockets(List.copyOf(findings), !Boolean.FALSE.equals(root.get("complete")));
+        return new ScopeSockets(List.copyOf(findings), !Boolean.FALSE.equals(root.get(ScopeJson.COMPLETE)));
     }
 
-    /**
-     * A socket left in CLOSE_WAIT is still open too, so the agent lists it twice; it is one socket,
-     * and "left in CLOSE_WAIT" says more about it than "still open".
-     */
-    private static boolean removeSameSocket(List<Finding> closeWaits, Finding open) {
-        for (int i = 0; i < closeWaits.size(); i++) {
-            Finding leak = closeWaits.get(i);
-            if (leak.remote().equals(open.remote()) && leak.thread().equals(open.thread())
-                    && leak.blame().equals(open.blame()) && leak.frames().equals(open.frames())) {
-                closeWaits.remove(i);
-                return true;
+    /** The agent's ids of these sockets. */
+    Set<Long> ids() {
+        Set<Long> ids = new HashSet<>();
+        for (Finding finding : findings) {
+            ids.add(finding.socket());
+        }
+        return ids;
+    }
+
+    /** These sockets less those with one of these ids. */
+    ScopeSockets without(Set<Long> ids) {
+        List<Finding> kept = new ArrayList<>();
+        for (Finding finding : findings) {
+            if (!ids.contains(finding.socket())) {
+                kept.add(finding);
             }
         }
-        return false;
+        return new ScopeSockets(List.copyOf(kept), complete);
     }
 
     private static Finding finding(Map<?, ?> entry, String kind) {
         List<String> frames = new ArrayList<>();
-        Object rawFrames = entry.get("frames");
+        Object rawFrames = entry.get(ScopeJson.FRAMES);
         if (rawFrames != null) {
-            for (Object frame : asList(rawFrames, "frames")) {
+            for (Object frame : asList(rawFrames, ScopeJson.FRAMES)) {
                 frames.add(String.valueOf(frame));
             }
         }
-        return new Finding(kind, text(entry, "remote"), Boolean.TRUE.equals(entry.get("inbound")),
-                number(entry, "ageMillis", 0), text(entry, "thread"), text(entry, "blame"), List.copyOf(frames),
-                (int) Math.max(1, number(entry, "count", 1)));
+        Object socket = entry.get(ScopeJson.SOCKET);
+        if (!(socket instanceof Long)) {
+            throw new IllegalArgumentException("unexpected answer from the agent: a socket without its id"
+                    + " (is the agent older than the extension?)");
+        }
+        return new Finding((Long) socket, kind, text(entry, ScopeJson.REMOTE),
+                Boolean.TRUE.equals(entry.get(ScopeJson.INBOUND)), number(entry, ScopeJson.AGE_MILLIS),
+                text(entry, ScopeJson.THREAD), text(entry, ScopeJson.BLAME), List.copyOf(frames));
     }
 
-    private static long number(Map<?, ?> entry, String name, long absent) {
+    private static long number(Map<?, ?> entry, String name) {
         Object value = entry.get(name);
-        return value instanceof Number ? ((Number) value).longValue() : absent;
+        return value instanceof Number ? ((Number) value).longValue() : 0;
     }
 
     private static String text(Map<?, ?> entry, String name) {

@@ -11,7 +11,7 @@ class FailureMessageTest {
     private static final String BLAME = "com.acme.FooTest.leaks(FooTest.java:42)";
 
     private static Finding finding(String kind, String remote, boolean inbound, String blame, List<String> frames) {
-        return new Finding(kind, remote, inbound, 10, "main", blame, frames, 1);
+        return new Finding(1, kind, remote, inbound, 10, "main", blame, frames);
     }
 
     @Test

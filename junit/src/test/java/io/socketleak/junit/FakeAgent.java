@@ -1,5 +1,10 @@
 package io.socketleak.junit;
 
+import io.socketleak.agent.report.JsonReport;
+import io.socketleak.agent.tracking.Leak;
+import io.socketleak.agent.tracking.LeakKind;
+import io.socketleak.agent.tracking.Scope;
+import io.socketleak.protocol.AgentProtocol;
 import java.lang.management.ManagementFactory;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -21,7 +26,7 @@ public final class FakeAgent implements FakeAgentMXBean, AutoCloseable {
     private final ObjectName name;
 
     private FakeAgent() throws Exception {
-        name = new ObjectName(Detector.OBJECT_NAME);
+        name = new ObjectName(AgentProtocol.OBJECT_NAME);
         ManagementFactory.getPlatformMBeanServer().registerMBean(this, name);
     }
 
@@ -66,32 +71,38 @@ public final class FakeAgent implements FakeAgentMXBean, AutoCloseable {
     }
 
     @Override
-    public synchronized String socketsSinceJson(long mark) {
-        StringBuilder leaks = new StringBuilder();
-        StringBuilder open = new StringBuilder();
+    public String socketsSinceJson(long mark) {
+        return JsonReport.render(scope(mark, null));
+    }
+
+    @Override
+    public String socketsBetweenJson(long from, long to) {
+        return JsonReport.render(scope(from, to));
+    }
+
+    /** The answer, made and written by the agent's own classes: the fake's JSON is the agent's. */
+    private synchronized Scope scope(long from, Long to) {
+        List<Scope.LeakEvent> leaks = new ArrayList<>();
+        List<Scope.OpenSocket> open = new ArrayList<>();
         long now = System.nanoTime();
         for (FakeSocket socket : sockets) {
-            if (socket.openedAt < mark) {
+            if (socket.openedAt < from || (to != null && socket.openedAt >= to)) {
                 continue;
             }
             if (socket.collectedAtNanos != 0 && now - socket.collectedAtNanos >= 0) {
-                append(leaks, "{\"kind\":\"collected\"," + socket.json(false) + "}");
+                leaks.add(new Scope.LeakEvent(leaks.size() + 1, socket.id, LeakKind.COLLECTED, socket.openedAt,
+                        socket.remote, socket.inbound, 5, "main", socket.site()));
             } else if (socket.closedAtNanos == 0 || now - socket.closedAtNanos < 0) {
-                append(open, "{" + socket.json(true) + "}");
+                open.add(new Scope.OpenSocket(socket.id, socket.remote, socket.inbound, "main", 5, socket.site()));
             }
         }
-        return "{\"schema\":1,\"mark\":" + mark + ",\"complete\":true,\"leaks\":[" + leaks + "],\"open\":[" + open + "]}";
-    }
-
-    private static void append(StringBuilder list, String item) {
-        if (list.length() > 0) {
-            list.append(',');
-        }
-        list.append(item);
+        return new Scope(from, to, leaks, open, true);
     }
 
     /** A socket as the fake agent sees it. */
     static final class FakeSocket {
+        /** Its id and the moment it opened: one tick of the fake's clock. */
+        final long id;
         final long openedAt;
         final String blame;
         final String remote;
@@ -100,6 +111,7 @@ public final class FakeAgent implements FakeAgentMXBean, AutoCloseable {
         volatile long collectedAtNanos;
 
         FakeSocket(long openedAt, String blame, String remote, boolean inbound) {
+            this.id = openedAt;
             this.openedAt = openedAt;
             this.blame = blame;
             this.remote = remote;
@@ -120,10 +132,9 @@ public final class FakeAgent implements FakeAgentMXBean, AutoCloseable {
             collectedAtNanos = System.nanoTime() + Duration.ofMillis(100).toNanos();
         }
 
-        String json(boolean open) {
-            return "\"remote\":\"" + remote + "\"," + (open ? "\"inbound\":" + inbound + "," : "")
-                    + "\"ageMillis\":5,\"thread\":\"main\",\"blame\":\"" + blame + "\",\"frames\":[\"" + blame
-                    + "\",\"java.base/jdk.internal.reflect.DirectMethodHandleAccessor.invoke(DirectMethodHandleAccessor.java:103)\"]";
+        Leak.CallSiteRef site() {
+            return new Leak.CallSiteRef(1, blame, List.of(blame,
+                    "java.base/jdk.internal.reflect.DirectMethodHandleAccessor.invoke(DirectMethodHandleAccessor.java:103)"));
         }
     }
 }

@@ -7,4 +7,6 @@ public interface FakeAgentMXBean {
     long mark();
 
     String socketsSinceJson(long mark);
+
+    String socketsBetweenJson(long from, long to);
 }

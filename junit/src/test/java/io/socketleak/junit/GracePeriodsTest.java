@@ -18,6 +18,13 @@ class GracePeriodsTest {
     }
 
     @Test
+    void readsEveryDurationTheAgentsOptionsRead() {
+        assertEquals(Duration.ofMillis(1500), GracePeriods.parse("1.5s", "p"));
+        assertEquals(Duration.ofHours(1), GracePeriods.parse("1h", "p"));
+        assertEquals(Duration.ofMillis(250), GracePeriods.parse("0.25", "p"));
+    }
+
+    @Test
     void refusesOtherTextNamingWhereItCameFrom() {
         assertEquals("socketleak.junit.grace: bad grace period 'soon': expected a duration like 500ms or 2s",
                 assertThrows(ExtensionConfigurationException.class,

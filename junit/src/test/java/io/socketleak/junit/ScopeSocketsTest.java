@@ -5,64 +5,70 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import io.socketleak.agent.report.JsonReport;
+import io.socketleak.agent.tracking.Leak;
+import io.socketleak.agent.tracking.LeakKind;
+import io.socketleak.agent.tracking.Scope;
 import java.util.List;
+import java.util.Set;
 import org.junit.jupiter.api.Test;
 
+/** Reads answers written by the agent's own classes, so what is read here is what the agent sends. */
 class ScopeSocketsTest {
-    /** The shape of the agent's {@code socketsSinceJson}. */
-    private static final String ANSWER = "{\"schema\":1,\"mark\":123456789,\"complete\":true,"
-            + "\"leaks\":[{\"kind\":\"collected\",\"remote\":\"127.0.0.1:8080\",\"ageMillis\":812,\"thread\":\"main\","
-            + "\"blame\":\"com.acme.FooTest.leaks(FooTest.java:42)\","
-            + "\"frames\":[\"com.acme.FooTest.leaks(FooTest.java:42)\",\"java.base/java.lang.Thread.run(Thread.java:840)\"]}],"
-            + "\"open\":[{\"remote\":\"127.0.0.1:51234\",\"inbound\":true,\"ageMillis\":3,\"thread\":\"server\","
-            + "\"blame\":\"com.acme.Server.serve(Server.java:9)\",\"frames\":[\"com.acme.Server.serve(Server.java:9)\"]}]}";
+    private static final List<String> FOO_FRAMES = List.of("com.acme.FooTest.leaks(FooTest.java:42)",
+            "java.base/java.lang.Thread.run(Thread.java:840)");
+    private static final Leak.CallSiteRef FOO = new Leak.CallSiteRef(1, FOO_FRAMES.get(0), FOO_FRAMES);
+    private static final Leak.CallSiteRef SERVER = new Leak.CallSiteRef(2, "com.acme.Server.serve(Server.java:9)",
+            List.of("com.acme.Server.serve(Server.java:9)"));
 
-    @Test
-    void readsLeaksAndOpenSockets() {
-        ScopeSockets sockets = ScopeSockets.fromJson(ANSWER);
-        assertTrue(sockets.complete());
-        assertEquals(List.of(
-                new Finding("collected", "127.0.0.1:8080", false, 812, "main", "com.acme.FooTest.leaks(FooTest.java:42)",
-                        List.of("com.acme.FooTest.leaks(FooTest.java:42)", "java.base/java.lang.Thread.run(Thread.java:840)"), 1),
-                new Finding("open", "127.0.0.1:51234", true, 3, "server", "com.acme.Server.serve(Server.java:9)",
-                        List.of("com.acme.Server.serve(Server.java:9)"), 1)),
-                sockets.findings());
-        assertTrue(sockets.findings().get(1).stillOpen());
+    private static String answer(List<Scope.LeakEvent> leaks, List<Scope.OpenSocket> open, boolean complete) {
+        return JsonReport.render(new Scope(123_456_789, null, leaks, open, complete));
     }
 
     @Test
-    void readsAnIncompleteAnswerAndFoldedLeaks() {
-        ScopeSockets sockets = ScopeSockets.fromJson("{\"complete\":false,\"leaks\":[{\"kind\":\"closeWait\","
-                + "\"remote\":\"10.0.0.5:443\",\"count\":4,\"blame\":\"a.B.c(B.java:1)\",\"frames\":[]}],\"open\":[]}");
-        assertFalse(sockets.complete());
-        Finding leak = sockets.findings().get(0);
-        assertEquals(4, leak.count());
-        assertEquals("?", leak.thread());
+    void readsLeaksAndOpenSocketsWithTheirIds() {
+        ScopeSockets sockets = ScopeSockets.fromJson(answer(
+                List.of(new Scope.LeakEvent(1, 11, LeakKind.COLLECTED, 0, "127.0.0.1:8080", false, 812, "main", FOO)),
+                List.of(new Scope.OpenSocket(12, "127.0.0.1:51234", true, "server", 3, SERVER)), true));
+        assertTrue(sockets.complete());
+        assertEquals(List.of(
+                new Finding(11, "collected", "127.0.0.1:8080", false, 812, "main", FOO_FRAMES.get(0), FOO_FRAMES),
+                new Finding(12, "open", "127.0.0.1:51234", true, 3, "server", "com.acme.Server.serve(Server.java:9)",
+                        List.of("com.acme.Server.serve(Server.java:9)"))),
+                sockets.findings());
+        assertTrue(sockets.findings().get(1).stillOpen());
+        assertEquals(Set.of(11L, 12L), sockets.ids());
+    }
+
+    @Test
+    void readsAnIncompleteAnswer() {
+        assertFalse(ScopeSockets.fromJson(answer(List.of(), List.of(), false)).complete());
     }
 
     @Test
     void aSocketLeftInCloseWaitIsListedOnceNotAlsoAsOpen() {
-        String site = "\"thread\":\"main\",\"blame\":\"a.B.c(B.java:1)\",\"frames\":[\"a.B.c(B.java:1)\"]";
-        ScopeSockets sockets = ScopeSockets.fromJson("{\"leaks\":[{\"kind\":\"closeWait\",\"remote\":\"10.0.0.5:443\","
-                + "\"ageMillis\":1000," + site + "}],\"open\":["
-                + "{\"remote\":\"10.0.0.5:443\",\"inbound\":false,\"ageMillis\":3000," + site + "},"
-                + "{\"remote\":\"10.0.0.5:443\",\"inbound\":false,\"ageMillis\":3000," + site + "}]}");
+        ScopeSockets sockets = ScopeSockets.fromJson(answer(
+                List.of(new Scope.LeakEvent(1, 7, LeakKind.CLOSE_WAIT, 0, "10.0.0.5:443", false, 1000, "main", FOO)),
+                List.of(new Scope.OpenSocket(7, "10.0.0.5:443", false, "main", 3000, FOO),
+                        new Scope.OpenSocket(8, "10.0.0.5:443", false, "main", 3000, FOO)), true));
         assertEquals(List.of("closeWait", "open"), sockets.findings().stream().map(Finding::kind).toList());
+        assertEquals(List.of(7L, 8L), sockets.findings().stream().map(Finding::socket).toList());
     }
 
     @Test
-    void anOpenSocketIsTheSameSocketHoweverOldItGets() {
-        Finding young = new Finding("open", "r", false, 1, "t", "b", List.of("b"), 1);
-        Finding old = new Finding("open", "r", false, 900, "t", "b", List.of("b"), 1);
-        assertEquals(young.identity(), old.identity());
-        Finding leak = new Finding("collected", "r", false, 1, "t", "b", List.of("b"), 1);
-        Finding otherLeak = new Finding("collected", "r", false, 900, "t", "b", List.of("b"), 1);
-        assertFalse(leak.identity().equals(otherLeak.identity()));
+    void twoSocketsAlikeInAllButTheirIdsAreTwoSockets() {
+        ScopeSockets sockets = ScopeSockets.fromJson(answer(List.of(),
+                List.of(new Scope.OpenSocket(3, "r:1", false, "t", 5, FOO), new Scope.OpenSocket(4, "r:1", false, "t", 5, FOO)),
+                true));
+        assertEquals(2, sockets.findings().size());
+        assertEquals(List.of(4L), sockets.without(Set.of(3L)).findings().stream().map(Finding::socket).toList());
     }
 
     @Test
     void refusesAnAnswerOfTheWrongShape() {
         assertThrows(IllegalArgumentException.class, () -> ScopeSockets.fromJson("[]"));
         assertThrows(IllegalArgumentException.class, () -> ScopeSockets.fromJson("{\"leaks\":{}}"));
+        assertThrows(IllegalArgumentException.class, () -> ScopeSockets.fromJson("{\"open\":[{\"remote\":\"r:1\"}]}"),
+                "an entry without its socket id");
     }
 }

@@ -7,7 +7,7 @@ import com.sun.tools.attach.VirtualMachine;
 import com.sun.tools.attach.VirtualMachineDescriptor;
 import io.socketleak.agent.AgentMain;
 import io.socketleak.agent.config.Options;
-import io.socketleak.agent.jmx.SocketLeakDetector;
+import io.socketleak.protocol.AgentProtocol;
 import java.io.IOException;
 import java.io.PrintStream;
 import java.nio.file.Path;
@@ -26,8 +26,6 @@ import javax.management.remote.JMXServiceURL;
  */
 public final class CommandLine {
     /** Set in a JVM the agent runs in, to its version: how {@code list} and {@code attach} tell. */
-    static final String AGENT_PROPERTY = AgentMain.AGENT_PROPERTY;
-    static final String MBEAN = SocketLeakDetector.OBJECT_NAME;
     static final int OK = 0;
     static final int FAILED = 1;
     static final int USAGE = 2;
@@ -132,14 +130,14 @@ public final class CommandLine {
 
     private int load(VirtualMachine vm, String pid, String options) {
         try {
-            String running = vm.getSystemProperties().getProperty(AGENT_PROPERTY);
+            String running = vm.getSystemProperties().getProperty(AgentProtocol.VERSION_PROPERTY);
             if (running != null) {
                 out.println("the agent is already running in " + pid + " (version " + running + "); nothing changed");
                 return OK;
             }
             vm.loadAgent(agentJar(), options.isEmpty() ? null : options);
             Properties after = vm.getSystemProperties();
-            if (after.getProperty(AGENT_PROPERTY) == null) {
+            if (after.getProperty(AgentProtocol.VERSION_PROPERTY) == null) {
                 err.println("the agent did not start in " + pid + ": see that JVM's standard error for the reason");
                 return FAILED;
             }
@@ -164,7 +162,7 @@ public final class CommandLine {
 
     private int read(VirtualMachine vm, String pid, boolean json) {
         try {
-            if (vm.getSystemProperties().getProperty(AGENT_PROPERTY) == null) {
+            if (vm.getSystemProperties().getProperty(AgentProtocol.VERSION_PROPERTY) == null) {
                 err.println("the agent is not running in " + pid + ": attach it first with "
                         + "java -jar socket-leak-agent.jar attach " + pid);
                 return FAILED;
@@ -172,7 +170,7 @@ public final class CommandLine {
             String address = vm.startLocalManagementAgent();
             try (JMXConnector connector = JMXConnectorFactory.connect(new JMXServiceURL(address))) {
                 MBeanServerConnection server = connector.getMBeanServerConnection();
-                ObjectName name = new ObjectName(MBEAN);
+                ObjectName name = new ObjectName(AgentProtocol.OBJECT_NAME);
                 // An agent still starting (attached a moment ago) sets its property first, its MXBean last.
                 for (int i = 0; i < 150 && !server.isRegistered(name); i++) {
                     Thread.sleep(100);
@@ -201,7 +199,7 @@ public final class CommandLine {
             try {
                 VirtualMachine vm = VirtualMachine.attach(d);
                 try {
-                    String version = vm.getSystemProperties().getProperty(AGENT_PROPERTY);
+                    String version = vm.getSystemProperties().getProperty(AgentProtocol.VERSION_PROPERTY);
                     agent = version == null ? "no" : version;
                 } finally {
                     detach(vm);

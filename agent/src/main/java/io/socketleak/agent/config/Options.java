@@ -1,5 +1,6 @@
 package io.socketleak.agent.config;
 
+import io.socketleak.protocol.Durations;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;

@@ -9,12 +9,12 @@ import io.socketleak.agent.report.Report;
 import io.socketleak.agent.report.Reporter;
 import io.socketleak.agent.report.TextReport;
 import io.socketleak.agent.tracking.Snapshots;
+import io.socketleak.protocol.AgentProtocol;
 import javax.management.MBeanServer;
 import javax.management.ObjectName;
 
 /** The MXBean: each read takes a fresh snapshot, so numbers are current, never cached. */
 public final class SocketLeakDetector implements SocketLeakDetectorMXBean {
-    public static final String OBJECT_NAME = "io.socketleak:type=SocketLeakDetector";
 
     private final Reporter reporter;
     private final Snapshots snapshots;
@@ -30,9 +30,9 @@ public final class SocketLeakDetector implements SocketLeakDetectorMXBean {
 
     void registerIn(MBeanServer server, AgentLog log) {
         try {
-            server.registerMBean(this, new ObjectName(OBJECT_NAME));
+            server.registerMBean(this, new ObjectName(AgentProtocol.OBJECT_NAME));
         } catch (Exception | LinkageError e) {
-            log.warn("cannot register the MXBean " + OBJECT_NAME + ": " + e);
+            log.warn("cannot register the MXBean " + AgentProtocol.OBJECT_NAME + ": " + e);
         }
     }
 
@@ -137,5 +137,10 @@ public final class SocketLeakDetector implements SocketLeakDetectorMXBean {
     @Override
     public String socketsSinceJson(long mark) {
         return JsonReport.render(snapshots.since(mark));
+    }
+
+    @Override
+    public String socketsBetweenJson(long from, long to) {
+        return JsonReport.render(snapshots.between(from, to));
     }
 }

@@ -51,10 +51,11 @@ public interface SocketLeakDetectorMXBean {
 
     /**
      * The sockets opened since {@code mark} that leaked (collected without close, left in
-     * CLOSE_WAIT), and those still open, as JSON: {@code {"mark", "complete", "leaks": [...],
-     * "open": [...]}}, each entry with {@code remote}, {@code ageMillis}, {@code thread},
-     * {@code blame} and {@code frames}. Processes pending work first, so a leak the collector has
-     * already revealed is included.
+     * CLOSE_WAIT), and those still open, as the scope JSON ({@code AgentProtocol.ScopeJson}).
+     * Processes pending work first, so a leak the collector has already revealed is included.
      */
     String socketsSinceJson(long mark);
+
+    /** The same for the sockets opened at or after {@code from} and before {@code to} (two marks). */
+    String socketsBetweenJson(long from, long to);
 }

@@ -5,6 +5,7 @@ import io.socketleak.agent.kernel.SocketsBeforeHooks;
 import io.socketleak.agent.tracking.Leak;
 import io.socketleak.agent.tracking.Scope;
 import io.socketleak.agent.tracking.Snapshot;
+import io.socketleak.protocol.AgentProtocol.ScopeJson;
 
 /** The machine-readable report. Field names are part of the product's contract (schema 1). */
 public final class JsonReport {
@@ -18,38 +19,45 @@ public final class JsonReport {
         return Math.round(value * 10_000) / 10_000.0;
     }
 
-    /** A scope: the sockets opened since a mark that leaked, and those still open. */
+    /** A scope: the sockets opened since a mark (or between two) that leaked, and those still open. */
     public static String render(Scope scope) {
         Json json = new Json().beginObject()
-                .field("schema", SCHEMA)
-                .field("mark", scope.markNanos())
-                .field("complete", scope.complete());
-        json.name("leaks").beginArray();
+                .field(ScopeJson.SCHEMA, ScopeJson.SCHEMA_VERSION)
+                .field(ScopeJson.MARK, scope.markNanos());
+        json.name(ScopeJson.END);
+        if (scope.endNanos() == null) {
+            json.nullValue();
+        } else {
+            json.value(scope.endNanos());
+        }
+        json.field(ScopeJson.COMPLETE, scope.complete());
+        json.name(ScopeJson.LEAKS).beginArray();
         for (Scope.LeakEvent leak : scope.leaks()) {
             json.beginObject()
-                    .field("kind", leak.kind().jsonName())
-                    .field("remote", leak.remote())
-                    .field("inbound", leak.inbound())
-                    .field("ageMillis", leak.ageMillis())
-                    .field("thread", leak.thread())
-                    .field("blame", leak.site().blame())
-                    .strings("frames", leak.site().frames())
-                    .endObject();
+                    .field(ScopeJson.SOCKET, leak.socket())
+                    .field(ScopeJson.KIND, leak.kind().jsonName());
+            socket(json, leak.remote(), leak.inbound(), leak.ageMillis(), leak.thread(), leak.site());
         }
         json.endArray();
-        json.name("open").beginArray();
+        json.name(ScopeJson.OPEN).beginArray();
         for (Scope.OpenSocket socket : scope.open()) {
-            json.beginObject()
-                    .field("remote", socket.remote())
-                    .field("inbound", socket.inbound())
-                    .field("ageMillis", socket.ageMillis())
-                    .field("thread", socket.thread())
-                    .field("blame", socket.site().blame())
-                    .strings("frames", socket.site().frames())
-                    .endObject();
+            json.beginObject().field(ScopeJson.SOCKET, socket.socket());
+            socket(json, socket.remote(), socket.inbound(), socket.ageMillis(), socket.thread(), socket.site());
         }
         json.endArray();
         return json.endObject().toString();
+    }
+
+    /** The rest of a scope's socket entry, and its end. */
+    private static void socket(Json json, String remote, boolean inbound, long ageMillis, String thread,
+                               Leak.CallSiteRef site) {
+        json.field(ScopeJson.REMOTE, remote)
+                .field(ScopeJson.INBOUND, inbound)
+                .field(ScopeJson.AGE_MILLIS, ageMillis)
+                .field(ScopeJson.THREAD, thread)
+                .field(ScopeJson.BLAME, site.blame())
+                .strings(ScopeJson.FRAMES, site.frames())
+                .endObject();
     }
 
     public static String render(Report report) {

@@ -91,7 +91,7 @@ final class Leaks {
             recent.pollFirst();
             droppedEvents++;
         }
-        recent.add(new Scope.LeakEvent(number, kind, record.openedAtNanos, tally.remote, record.inbound,
+        recent.add(new Scope.LeakEvent(number, record.id, kind, record.openedAtNanos, tally.remote, record.inbound,
                 tally.ageMillis, record.thread, Leak.CallSiteRef.of(record.site)));
         listener.leakFound(tally.toLeak(), first);
     }
@@ -129,11 +129,11 @@ final class Leaks {
         return result;
     }
 
-    /** The leaks of sockets opened at or after the mark, of those still kept one by one. */
-    List<Scope.LeakEvent> since(long markNanos) {
+    /** The leaks of sockets opened in the window, of those still kept one by one. */
+    List<Scope.LeakEvent> openedIn(Window window) {
         List<Scope.LeakEvent> leaked = new ArrayList<>();
         for (Scope.LeakEvent event : recent) {
-            if (event.openedAtNanos() - markNanos >= 0) {
+            if (window.holds(event.openedAtNanos())) {
                 leaked.add(event);
             }
         }

@@ -11,7 +11,7 @@ public final class Listeners {
 
     /** A socket started listening. */
     public void listening(Object socket) {
-        TrackedSocket record = new TrackedSocket(socket, collected, null, 0, true, System.currentTimeMillis(),
+        TrackedSocket record = new TrackedSocket(0, socket, collected, null, 0, true, System.currentTimeMillis(),
                 null, null);
         open.putIfAbsent(record, record);
     }

@@ -91,18 +91,28 @@ public final class Snapshots {
      * that leaked, and those still open.
      */
     public Scope since(long markNanos) {
+        return scope(new Window(markNanos, null));
+    }
+
+    /** Sockets opened at or after {@code fromNanos} and before {@code toNanos}: those that leaked, and those still open. */
+    public Scope between(long fromNanos, long toNanos) {
+        return scope(new Window(fromNanos, toNanos));
+    }
+
+    private Scope scope(Window window) {
         synchronized (tracker) {
             tracker.process();
             long now = System.currentTimeMillis();
             List<Scope.OpenSocket> stillOpen = new ArrayList<>();
             for (TrackedSocket r : tracker.open.values()) {
-                if (r.isReportedOpen() && r.openedAtNanos - markNanos >= 0) {
-                    stillOpen.add(new Scope.OpenSocket(Destinations.describe(r.remote), r.inbound, r.thread,
+                if (r.isReportedOpen() && window.holds(r.openedAtNanos)) {
+                    stillOpen.add(new Scope.OpenSocket(r.id, Destinations.describe(r.remote), r.inbound, r.thread,
                             now - r.openedAtMillis, Leak.CallSiteRef.of(r.site)));
                 }
             }
             Leaks leaks = tracker.leaks;
-            return new Scope(markNanos, leaks.since(markNanos), stillOpen, leaks.allKept());
+            return new Scope(window.fromNanos(), window.toNanos(), leaks.openedIn(window), stillOpen,
+                    leaks.allKept());
         }
     }
 

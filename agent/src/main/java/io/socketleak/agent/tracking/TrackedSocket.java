@@ -14,6 +14,8 @@ import java.util.concurrent.atomic.AtomicIntegerFieldUpdater;
  */
 final class TrackedSocket extends WeakReference<Object> {
     private final int identity;
+    /** The socket's number in this JVM, from 1 in the order they were opened; 0 for a listener. */
+    final long id;
     final InetSocketAddress remote;
     final int localPort;
     final boolean inbound;
@@ -40,9 +42,10 @@ final class TrackedSocket extends WeakReference<Object> {
     private static final AtomicIntegerFieldUpdater<TrackedSocket> CLOSE_COUNTED =
             AtomicIntegerFieldUpdater.newUpdater(TrackedSocket.class, "closeCounted");
 
-    TrackedSocket(Object socket, ReferenceQueue<Object> queue, InetSocketAddress remote, int localPort,
+    TrackedSocket(long id, Object socket, ReferenceQueue<Object> queue, InetSocketAddress remote, int localPort,
                   boolean inbound, long now, Throwable stack, Destination destination) {
         super(socket, queue);
+        this.id = id;
         this.destination = destination;
         this.identity = System.identityHashCode(socket);
         this.remote = remote;

@@ -49,6 +49,8 @@ public final class Tracker {
     final Counts<CloseKind> closes = new Counts<>(CloseKind.class);
     final LongAdder closesOfUnknown = new LongAdder();
     private final AtomicLong openNow = new AtomicLong();
+    /** Numbers the sockets: a client asking twice knows them again by it. */
+    private final AtomicLong ids = new AtomicLong();
     final Counts<Exhaustion> exhaustions = new Counts<>(Exhaustion.class);
     volatile String lastExhaustion;
 
@@ -82,8 +84,8 @@ public final class Tracker {
             // tracker thread resolves it: past a backlog, sockets are still tracked, call site unknown.
             stack = null;
         }
-        TrackedSocket record = new TrackedSocket(socket, collected, remote, localPort, inbound, now, stack,
-                destination);
+        TrackedSocket record = new TrackedSocket(ids.incrementAndGet(), socket, collected, remote, localPort,
+                inbound, now, stack, destination);
         record.excluded = known != null && known.excluded;
         if (open.putIfAbsent(record, record) != null) {
             return; // already known: connect() and then finishConnect() on one channel

@@ -14,11 +14,15 @@ import io.socketleak.agent.kernel.TcpSettings;
 import io.socketleak.agent.testing.ApplicationCode;
 import io.socketleak.agent.tracking.CloseClassifier;
 import io.socketleak.agent.tracking.Leak;
+import io.socketleak.agent.tracking.LeakKind;
+import io.socketleak.agent.tracking.Scope;
 import io.socketleak.agent.tracking.Snapshot;
 import io.socketleak.agent.tracking.Snapshots;
 import io.socketleak.agent.tracking.StackWork;
 import io.socketleak.agent.tracking.Tracker;
 import io.socketleak.agent.tracking.TrackerSettings;
+import io.socketleak.protocol.AgentProtocol.ScopeJson;
+import io.socketleak.protocol.JsonReader;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.time.Duration;
@@ -82,7 +86,7 @@ class JsonReportTest {
     }
 
     private static Map<String, Object> render(Report report) {
-        return JsonParser.parseObject(JsonReport.render(report));
+        return JsonReader.parseObject(JsonReport.render(report));
     }
 
     @SuppressWarnings("unchecked")
@@ -330,12 +334,38 @@ class JsonReportTest {
                 new StackWork(3, 7, 0));
         Snapshot snapshot = new Snapshots(tracker).snapshot();
         Report report = new Report(1, TIME, snapshot, List.of(), budgets(snapshot, LINUX), FDS, LINUX, null, null, health);
-        Map<String, Object> json = JsonParser.parseObject(JsonReport.render(report));
+        Map<String, Object> json = JsonReader.parseObject(JsonReport.render(report));
         Map<String, Object> leak = object(array(json.get("leaks")).get(0));
         assertEquals(threadName, leak.get("thread"));
         Map<String, Object> agent = object(json.get("agent"));
         assertEquals(List.of("connect \"x\": not found\\here"), agent.get("missingHooks"));
         assertEquals("boom\n\tat a.B", agent.get("firstFailure"));
         assertEquals(Map.of("resolved", 3L, "recognized", 7L, "notCaptured", 0L), agent.get("stacks"));
+    }
+
+    @Test
+    void theScopeJsonNamesEachSocketByItsIdInBothListsAndSaysWhereTheWindowEnds() {
+        Leak.CallSiteRef site = new Leak.CallSiteRef(1, "com.acme.Client.fetch(Client.java:42)",
+                List.of("com.acme.Client.fetch(Client.java:42)"));
+        Scope scope = new Scope(100, 200L, List.of(new Scope.LeakEvent(1, 7, LeakKind.CLOSE_WAIT, 150, "10.0.0.5:443",
+                false, 30, "main", site)), List.of(new Scope.OpenSocket(7, "10.0.0.5:443", false, "main", 40, site),
+                new Scope.OpenSocket(9, "10.0.0.6:80", true, "worker", 10, site)), true);
+        Map<String, Object> json = JsonReader.parseObject(JsonReport.render(scope));
+        assertEquals(1L, json.get(ScopeJson.SCHEMA));
+        assertEquals(100L, json.get(ScopeJson.MARK));
+        assertEquals(200L, json.get(ScopeJson.END));
+        assertEquals(true, json.get(ScopeJson.COMPLETE));
+        Map<String, Object> leak = object(array(json.get(ScopeJson.LEAKS)).get(0));
+        assertEquals(7L, leak.get(ScopeJson.SOCKET));
+        assertEquals(ScopeJson.CLOSE_WAIT, leak.get(ScopeJson.KIND));
+        List<Object> open = array(json.get(ScopeJson.OPEN));
+        assertEquals(List.of(7L, 9L), List.of(object(open.get(0)).get(ScopeJson.SOCKET), object(open.get(1)).get(ScopeJson.SOCKET)));
+        assertEquals(true, object(open.get(1)).get(ScopeJson.INBOUND));
+        assertEquals("com.acme.Client.fetch(Client.java:42)", object(open.get(1)).get(ScopeJson.BLAME));
+
+        Map<String, Object> since = JsonReader.parseObject(JsonReport.render(new Scope(100, null, List.of(), List.of(), false)));
+        assertTrue(since.containsKey(ScopeJson.END));
+        assertNull(since.get(ScopeJson.END));
+        assertEquals(false, since.get(ScopeJson.COMPLETE));
     }
 }

@@ -2,10 +2,9 @@ package io.socketleak.agent.report;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNull;
-import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import java.util.Arrays;
+import io.socketleak.protocol.JsonReader;
 import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
@@ -40,7 +39,7 @@ class JsonTest {
         for (int i = 1; i < json.length() - 1; i++) {
             assertTrue(json.charAt(i) >= 0x20, () -> "raw control character in " + json);
         }
-        assertEquals("\u0000\u0001\b\f\u001f", JsonParser.parse(json));
+        assertEquals("\u0000\u0001\b\f\u001f", JsonReader.parse(json));
         assertTrue(json.contains("\\u0000") && (json.contains("\\u001f") || json.contains("\\u001F")), json);
     }
 
@@ -50,26 +49,26 @@ class JsonTest {
         for (char c = 0; c < 128; c++) {
             all.append(c);
         }
-        assertEquals(all.toString(), JsonParser.parse(stringValue(all.toString())));
+        assertEquals(all.toString(), JsonReader.parse(stringValue(all.toString())));
     }
 
     @Test
     void nonAsciiTextIsKeptAsItIs() {
         String text = "Grüße → 東京 \u2028 😀";
-        assertEquals(text, JsonParser.parse(stringValue(text)));
+        assertEquals(text, JsonReader.parse(stringValue(text)));
     }
 
     @Test
     void namesAreEscapedLikeValues() {
         String json = new Json().beginObject().field("we\"ird\\key\n", 1).endObject().toString();
-        assertEquals(Map.of("we\"ird\\key\n", 1L), JsonParser.parse(json));
+        assertEquals(Map.of("we\"ird\\key\n", 1L), JsonReader.parse(json));
     }
 
     @Test
     void aNullStringIsJsonNull() {
         String json = new Json().beginObject().field("x", (String) null).endObject().toString();
         assertEquals("{\"x\":null}", json);
-        Map<String, Object> parsed = JsonParser.parseObject(json);
+        Map<String, Object> parsed = JsonReader.parseObject(json);
         assertTrue(parsed.containsKey("x"));
         assertNull(parsed.get("x"));
     }
@@ -93,7 +92,7 @@ class JsonTest {
     @Test
     void verySmallAndLargeDoublesAreStillValidJsonNumbers() {
         String json = new Json().beginArray().value(0.00005).value(1.5e20).value(Long.MIN_VALUE).endArray().toString();
-        assertEquals(List.of(0.00005, 1.5e20, Long.MIN_VALUE), JsonParser.parse(json));
+        assertEquals(List.of(0.00005, 1.5e20, Long.MIN_VALUE), JsonReader.parse(json));
     }
 
     @Test
@@ -130,7 +129,7 @@ class JsonTest {
         String json = new Json().beginObject().strings("frames", List.of("a.B.c(B.java:1)", "x\"y"))
                 .strings("none", List.of()).field("after", 1L).endObject().toString();
         assertEquals(Map.of("frames", List.of("a.B.c(B.java:1)", "x\"y"), "none", List.of(), "after", 1L),
-                JsonParser.parse(json));
+                JsonReader.parse(json));
     }
 
     @Test
@@ -140,20 +139,10 @@ class JsonTest {
             json.beginObject().field("i", (long) i).strings("tags", List.of("t" + i)).endObject();
         }
         String text = json.endArray().field("after", true).endObject().toString();
-        Map<String, Object> parsed = JsonParser.parseObject(text);
+        Map<String, Object> parsed = JsonReader.parseObject(text);
         assertEquals(1L, parsed.get("before"));
         assertEquals(3, ((List<?>) parsed.get("items")).size());
         assertEquals(Map.of("i", 2L, "tags", List.of("t2")), ((List<?>) parsed.get("items")).get(2));
         assertEquals(true, parsed.get("after"));
-    }
-
-    // ---- the test parser itself: it must reject what is not JSON -----------------------------------
-
-    @Test
-    void theTestParserRejectsWhatIsNotJson() {
-        for (String bad : Arrays.asList("{\"a\":1,}", "[1,]", "{\"a\" 1}", "\"raw\ncontrol\"", "\"bad \\x escape\"",
-                "01", "1.", "{} {}", "{'a':1}", "[NaN]", "{\"a\":1,\"a\":2}", "")) {
-            assertThrows(IllegalArgumentException.class, () -> JsonParser.parse(bad), bad);
-        }
     }
 }

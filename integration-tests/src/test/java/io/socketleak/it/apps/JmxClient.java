@@ -1,6 +1,7 @@
 package io.socketleak.it.apps;
 
 import com.sun.tools.attach.VirtualMachine;
+import io.socketleak.protocol.AgentProtocol;
 import javax.management.MBeanServerConnection;
 import javax.management.ObjectName;
 import javax.management.remote.JMXConnector;
@@ -18,7 +19,7 @@ public final class JmxClient {
         vm.detach();
         try (JMXConnector connector = JMXConnectorFactory.connect(new JMXServiceURL(address))) {
             MBeanServerConnection server = connector.getMBeanServerConnection();
-            ObjectName name = new ObjectName("io.socketleak:type=SocketLeakDetector");
+            ObjectName name = new ObjectName(AgentProtocol.OBJECT_NAME);
             System.out.println("OpenSockets=" + server.getAttribute(name, "OpenSockets"));
             System.out.println("Opened=" + server.getAttribute(name, "Opened"));
             System.out.println("MissingHooks=" + ((String[]) server.getAttribute(name, "MissingHooks")).length);

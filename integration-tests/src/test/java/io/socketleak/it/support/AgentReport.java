@@ -2,6 +2,7 @@ package io.socketleak.it.support;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import io.socketleak.protocol.AgentProtocol;
 import java.io.IOException;
 import java.lang.management.ManagementFactory;
 import java.nio.file.Files;
@@ -19,7 +20,6 @@ import javax.management.ObjectName;
  * compare counts before and after.
  */
 public final class AgentReport {
-    public static final String MBEAN = "io.socketleak:type=SocketLeakDetector";
     private static final ObjectMapper JSON = new ObjectMapper();
 
     private AgentReport() {
@@ -37,9 +37,9 @@ public final class AgentReport {
         invoke("report"); // waits for the agent to be ready
         try {
             MBeanServer server = ManagementFactory.getPlatformMBeanServer();
-            return (String[]) server.getAttribute(new ObjectName(MBEAN), "MissingHooks");
+            return (String[]) server.getAttribute(new ObjectName(AgentProtocol.OBJECT_NAME), "MissingHooks");
         } catch (Exception e) {
-            throw new AssertionError("the agent's MXBean " + MBEAN + " cannot be read: is the agent attached?", e);
+            throw new AssertionError("the agent's MXBean " + AgentProtocol.OBJECT_NAME + " cannot be read: is the agent attached?", e);
         }
     }
 
@@ -58,14 +58,14 @@ public final class AgentReport {
     private static Object invoke(String operation) {
         try {
             MBeanServer server = ManagementFactory.getPlatformMBeanServer();
-            ObjectName name = new ObjectName(MBEAN);
+            ObjectName name = new ObjectName(AgentProtocol.OBJECT_NAME);
             long deadline = System.currentTimeMillis() + 30_000;
             while (!server.isRegistered(name) && System.currentTimeMillis() < deadline) {
                 sleep(20); // the agent registers its MXBean once its hooks are in, just after start-up
             }
             return server.invoke(name, operation, null, null);
         } catch (Exception e) {
-            throw new AssertionError("the agent's MXBean " + MBEAN + " cannot be read: is the agent attached?", e);
+            throw new AssertionError("the agent's MXBean " + AgentProtocol.OBJECT_NAME + " cannot be read: is the agent attached?", e);
         }
     }
 

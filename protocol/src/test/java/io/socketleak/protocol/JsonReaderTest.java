@@ -1,4 +1,4 @@
-package io.socketleak.junit;
+package io.socketleak.protocol;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNull;
@@ -10,10 +10,10 @@ import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
 
-class JsonTest {
+class JsonReaderTest {
     @Test
     void readsObjectsArraysAndScalars() {
-        Object value = Json.parse(" {\"a\": [1, -2, 3.5, 1e3], \"b\": {\"c\": true, \"d\": false}, \"e\": null, \"f\": \"x\"} ");
+        Object value = JsonReader.parse(" {\"a\": [1, -2, 3.5, 1e3], \"b\": {\"c\": true, \"d\": false}, \"e\": null, \"f\": \"x\"} ");
         Map<?, ?> root = (Map<?, ?>) value;
         assertEquals(List.of(1L, -2L, 3.5, 1000.0), root.get("a"));
         assertEquals(Map.of("c", true, "d", false), root.get("b"));
@@ -25,28 +25,29 @@ class JsonTest {
 
     @Test
     void readsEmptyContainers() {
-        assertEquals(Map.of(), Json.parse("{}"));
-        assertEquals(List.of(), Json.parse("[ ]"));
-        assertEquals(Arrays.asList(List.of(), Map.of()), Json.parse("[[],{}]"));
+        assertEquals(Map.of(), JsonReader.parse("{}"));
+        assertEquals(List.of(), JsonReader.parse("[ ]"));
+        assertEquals(Arrays.asList(List.of(), Map.of()), JsonReader.parse("[[],{}]"));
     }
 
     @Test
     void readsEscapes() {
-        assertEquals("q\" b\\ s/ \b\f\n\r\t é ☃", Json.parse("\"q\\\" b\\\\ s\\/ \\b\\f\\n\\r\\t \\u00e9 \\u2603\""));
-        assertEquals("com.acme.Foo$Bar.<init>(Foo.java:3)", Json.parse("\"com.acme.Foo$Bar.<init>(Foo.java:3)\""));
+        assertEquals("q\" b\\ s/ \b\f\n\r\t é ☃", JsonReader.parse("\"q\\\" b\\\\ s\\/ \\b\\f\\n\\r\\t \\u00e9 \\u2603\""));
+        assertEquals("com.acme.Foo$Bar.<init>(Foo.java:3)", JsonReader.parse("\"com.acme.Foo$Bar.<init>(Foo.java:3)\""));
     }
 
     @Test
     void numbersTooBigForALongBecomeDoubles() {
-        assertEquals(Long.MAX_VALUE, Json.parse("9223372036854775807"));
-        assertEquals(1e19, Json.parse("10000000000000000000"));
+        assertEquals(Long.MAX_VALUE, JsonReader.parse("9223372036854775807"));
+        assertEquals(1e19, JsonReader.parse("10000000000000000000"));
     }
 
     @Test
     void refusesWhatIsNotJson() {
         for (String bad : List.of("", "{", "[1,]", "{\"a\" 1}", "{\"a\":1,}", "{a:1}", "tru", "\"open", "\"\\x\"",
-                "1 2", "-", "1.", "1e", "\"\\u12\"", "\"tab\there\"", "[1 2]")) {
-            IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> Json.parse(bad), bad);
+                "1 2", "-", "1.", "1e", "\"\\u12\"", "\"tab\there\"", "[1 2]", "\"raw\ncontrol\"", "01", "-01",
+                "{} {}", "{'a':1}", "[NaN]", "{\"a\":1,\"a\":2}")) {
+            IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> JsonReader.parse(bad), bad);
             assertTrue(e.getMessage().startsWith("bad JSON at position "), e.getMessage());
         }
     }
@@ -54,6 +55,6 @@ class JsonTest {
     @Test
     void namesThePositionOfTheError() {
         assertEquals("bad JSON at position 6: ',' or ']' expected",
-                assertThrows(IllegalArgumentException.class, () -> Json.parse("[1, 2 3]")).getMessage());
+                assertThrows(IllegalArgumentException.class, () -> JsonReader.parse("[1, 2 3]")).getMessage());
     }
 }

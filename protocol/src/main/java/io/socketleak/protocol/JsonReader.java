@@ -1,4 +1,4 @@
-package io.socketleak.junit;
+package io.socketleak.protocol;
 
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -6,28 +6,38 @@ import java.util.List;
 import java.util.Map;
 
 /**
- * Just enough JSON to read the agent's answers, so that the extension needs no library a user's
- * tests might already have in another version. Objects become {@link LinkedHashMap}s, arrays
+ * Just enough JSON to read the agent's answers, so that a client needs no library a user's tests
+ * might already have in another version. Strict (RFC 8259): objects become {@link LinkedHashMap}s, arrays
  * {@link List}s, numbers {@link Long} (or {@link Double} when not integral), {@code null} a key
  * mapped to {@code null}. Anything that is not JSON is an {@link IllegalArgumentException} naming
  * the position.
  */
-final class Json {
+public final class JsonReader {
     private final String text;
     private int pos;
 
-    private Json(String text) {
+    private JsonReader(String text) {
         this.text = text;
     }
 
-    static Object parse(String text) {
-        Json json = new Json(text);
+    public static Object parse(String text) {
+        JsonReader json = new JsonReader(text);
         Object value = json.value();
         json.skipSpace();
         if (json.pos < text.length()) {
             throw json.error("text after the value");
         }
         return value;
+    }
+
+    /** The text as a JSON object, member names to values. */
+    @SuppressWarnings("unchecked")
+    public static Map<String, Object> parseObject(String text) {
+        Object value = parse(text);
+        if (!(value instanceof Map)) {
+            throw new IllegalArgumentException("not a JSON object");
+        }
+        return (Map<String, Object>) value;
     }
 
     private Object value() {
@@ -73,6 +83,9 @@ final class Json {
             String name = string();
             skipSpace();
             expect(':');
+            if (members.containsKey(name)) {
+                throw error("member \"" + name + "\" given twice");
+            }
             members.put(name, value());
             skipSpace();
             char next = peek();
@@ -171,9 +184,13 @@ final class Json {
         if (peek() == '-') {
             pos++;
         }
+        int first = pos;
         int digits = skipDigits();
         if (digits == 0) {
             throw error("a digit expected");
+        }
+        if (digits > 1 && text.charAt(first) == '0') {
+            throw error("a number with a leading zero");
         }
         boolean integral = true;
         if (peek() == '.') {

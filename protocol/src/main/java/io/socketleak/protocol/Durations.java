@@ -1,4 +1,4 @@
-package io.socketleak.agent.config;
+package io.socketleak.protocol;
 
 import java.time.Duration;
 import java.util.Locale;

@@ -1,4 +1,4 @@
-package io.socketleak.agent.config;
+package io.socketleak.protocol;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;

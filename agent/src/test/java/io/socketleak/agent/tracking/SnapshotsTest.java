@@ -1,0 +1,125 @@
+package io.socketleak.agent.tracking;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.fail;
+
+import io.socketleak.agent.testing.ApplicationCode;
+import java.net.InetSocketAddress;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Set;
+import java.util.TreeSet;
+import org.junit.jupiter.api.Test;
+
+/** The scope questions a test tool asks: which sockets, told apart by their ids. */
+class SnapshotsTest {
+    private static final String CLIENT = "com.acme.Client";
+    private static final InetSocketAddress REMOTE = InetSocketAddress.createUnresolved("db.example", 5432);
+
+    private final Tracker tracker = new Tracker(new TrackerSettings(List.of(), 100_000, Duration.ZERO),
+            (leak, first) -> { }, () -> { });
+    private final Snapshots snapshots = new Snapshots(tracker);
+
+    private Object open() {
+        Object socket = new Object();
+        ApplicationCode.run(CLIENT, () -> tracker.opened(socket, REMOTE, 50_000, false));
+        return socket;
+    }
+
+    /** A mark strictly after everything opened so far, and strictly before anything opened next. */
+    private static long mark() {
+        long before = System.nanoTime();
+        long mark;
+        while ((mark = System.nanoTime()) == before) {
+            Thread.onSpinWait();
+        }
+        while (System.nanoTime() == mark) {
+            Thread.onSpinWait();
+        }
+        return mark;
+    }
+
+    private static Set<Long> openIds(Scope scope) {
+        Set<Long> ids = new TreeSet<>();
+        for (Scope.OpenSocket socket : scope.open()) {
+            ids.add(socket.socket());
+        }
+        return ids;
+    }
+
+    private static Set<Long> leakIds(Scope scope) {
+        Set<Long> ids = new TreeSet<>();
+        for (Scope.LeakEvent leak : scope.leaks()) {
+            ids.add(leak.socket());
+        }
+        return ids;
+    }
+
+    @Test
+    void eachSocketHasItsOwnIdAndKeepsItInEveryAnswer() {
+        open();
+        open();
+        open();
+        Set<Long> first = openIds(snapshots.since(0));
+        assertEquals(3, first.size(), "three sockets, three ids: " + first);
+        assertEquals(first, openIds(snapshots.since(0)));
+    }
+
+    @Test
+    void betweenTwoMarksHoldsOnlyTheSocketsOpenedInThatWindow() {
+        open();
+        long from = mark();
+        open();
+        open();
+        long to = mark();
+        open();
+        Set<Long> all = openIds(snapshots.since(0));
+        Set<Long> since = openIds(snapshots.since(from));
+        Scope between = snapshots.between(from, to);
+        assertEquals(4, all.size());
+        assertEquals(3, since.size());
+        assertEquals(2, openIds(between).size());
+        assertEquals(true, since.containsAll(openIds(between)));
+        Set<Long> after = new TreeSet<>(since);
+        after.removeAll(openIds(between));
+        assertEquals(after, openIds(snapshots.since(to)), "since(from) is between(from, to) and since(to)");
+        assertEquals(from, between.markNanos());
+        assertEquals(to, between.endNanos());
+        assertNull(snapshots.since(from).endNanos());
+    }
+
+    @Test
+    void aSocketLeftInCloseWaitIsOneIdInBothLists() {
+        long mark = mark();
+        Object socket = open();
+        open();
+        tracker.endOfStream(socket); // closeWaitAfter is zero: due at once
+        Scope scope = snapshots.since(mark);
+        assertEquals(1, scope.leaks().size());
+        assertEquals(LeakKind.CLOSE_WAIT, scope.leaks().get(0).kind());
+        assertEquals(2, openIds(scope).size());
+        assertEquals(true, openIds(scope).containsAll(leakIds(scope)));
+    }
+
+    @Test
+    void aSocketCollectedWithoutCloseKeepsTheIdItHadWhileOpen() throws InterruptedException {
+        long mark = mark();
+        List<Object> held = new ArrayList<>();
+        held.add(open());
+        Set<Long> whileOpen = openIds(snapshots.since(mark));
+        held.clear();
+        long deadline = System.nanoTime() + Duration.ofSeconds(5).toNanos();
+        while (snapshots.since(mark).leaks().isEmpty()) {
+            if (System.nanoTime() > deadline) {
+                fail("the collector did not clear the dropped socket within 5 s");
+            }
+            System.gc();
+            Thread.sleep(20);
+        }
+        Scope after = snapshots.since(mark);
+        assertEquals(whileOpen, leakIds(after));
+        assertEquals(Set.of(), openIds(after));
+    }
+}
