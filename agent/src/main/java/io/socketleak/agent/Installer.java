@@ -41,7 +41,7 @@ public final class Installer {
         Instrumenter.Pending pending = Instrumenter.start(inst, hooks);
         AgentLog log = AgentLog.open(options.log());
         TcpSettings tcp = TcpSettings.read(options.portRange(), options.timeWait());
-        DetectorThread.Alarm alarm = new DetectorThread.Alarm();
+        AgentThread.Alarm alarm = new AgentThread.Alarm();
         Tracker tracker = new Tracker(new TrackerSettings(withOwnExclusions(options.exclude()), options.maxTracked(),
                 options.closeWaitAfter(), tcp.timeWaitSeconds()), new LeakWarnings(log), alarm);
         Publisher mxBean = new Publisher(options.jmx(), log);
@@ -50,7 +50,7 @@ public final class Installer {
         Snapshots snapshots = new Snapshots(tracker);
         Readings readings = new Readings(tcp, options.portRange(), options.timeWait());
         Reporter reporter = new Reporter(snapshots, readings, new Health(hooks, snapshots));
-        DetectorThread detector = new DetectorThread(tracker, reporter, readings,
+        AgentThread detector = new AgentThread(tracker, reporter, readings,
                 new BudgetWatch(tracker, log, options.warnAt()), alarm, options, log);
         Instrumenter.Installation installation;
         try {

@@ -24,11 +24,11 @@ final class GracefulCheck {
         }
     }
 
-    static Outcome run(Scope scope, Detector detector) {
+    static Outcome run(CheckedScope scope, Agent agent) {
         Duration grace = scope.settings().grace();
         long deadline = System.nanoTime() + grace.toNanos();
         while (true) {
-            ScopeSockets sockets = scope.sockets(detector);
+            ScopeSockets sockets = scope.sockets(agent);
             List<Finding> unallowed = new ArrayList<>();
             boolean openLeft = false;
             for (Finding finding : sockets.findings()) {

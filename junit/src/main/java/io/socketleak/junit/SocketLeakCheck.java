@@ -44,7 +44,7 @@ public final class SocketLeakCheck implements BeforeAllCallback, AfterAllCallbac
 
     @Override
     public void beforeEach(ExtensionContext context) {
-        Scope enclosing = enclosingScope(context);
+        CheckedScope enclosing = enclosingScope(context);
         // Registered on a method alone, there is no class scope: the test is then checked on its own.
         if (enclosing != null && !CheckSettings.perTest(context)) {
             enclosing.ownTestStarted();
@@ -68,21 +68,22 @@ public final class SocketLeakCheck implements BeforeAllCallback, AfterAllCallbac
         if (store.get(context.getUniqueId()) != null) {
             return; // registered twice (autodetected and @ExtendWith): one check is enough
         }
-        Detector detector = Detector.find();
+        Agent agent = Agent.find();
         CheckSettings settings = CheckSettings.of(context);
-        store.put(context.getUniqueId(), new Scope(name(context, singleTest), singleTest, detector.mark(), settings));
+        store.put(context.getUniqueId(),
+                new CheckedScope(name(context, singleTest), singleTest, agent.mark(), settings));
     }
 
     private static void finish(ExtensionContext context) {
-        Scope scope = context.getStore(NAMESPACE).remove(context.getUniqueId(), Scope.class);
+        CheckedScope scope = context.getStore(NAMESPACE).remove(context.getUniqueId(), CheckedScope.class);
         if (scope == null) {
             return; // not checked here, or the start failed already
         }
-        Detector detector = Detector.find();
-        GracefulCheck.Outcome outcome = GracefulCheck.run(scope, detector);
-        Scope enclosing = enclosingScope(context);
+        Agent agent = Agent.find();
+        GracefulCheck.Outcome outcome = GracefulCheck.run(scope, agent);
+        CheckedScope enclosing = enclosingScope(context);
         if (enclosing != null) {
-            enclosing.innerChecked(scope.mark(), detector.mark());
+            enclosing.innerChecked(scope.mark(), agent.mark());
         }
         if (!outcome.clean()) {
             throw new SocketLeakFailure(FailureMessage.render(scope.name(), scope.singleTest(),
@@ -91,10 +92,10 @@ public final class SocketLeakCheck implements BeforeAllCallback, AfterAllCallbac
     }
 
     /** The nearest scope around this context (its class, the class around a nested one), if checked. */
-    private static Scope enclosingScope(ExtensionContext context) {
+    private static CheckedScope enclosingScope(ExtensionContext context) {
         for (Optional<ExtensionContext> parent = context.getParent(); parent.isPresent();
              parent = parent.get().getParent()) {
-            Scope scope = parent.get().getStore(NAMESPACE).get(parent.get().getUniqueId(), Scope.class);
+            CheckedScope scope = parent.get().getStore(NAMESPACE).get(parent.get().getUniqueId(), CheckedScope.class);
             if (scope != null) {
                 return scope;
             }

@@ -11,7 +11,7 @@ import java.util.Set;
  * classes). Their sockets are theirs to report, so this scope leaves them out and nothing is
  * reported twice.
  */
-final class Scope {
+final class CheckedScope {
     private final String name;
     private final boolean singleTest;
     private final long mark;
@@ -21,7 +21,7 @@ final class Scope {
     /** Whether a test of this scope ran since the last inner scope ended (else the next one extends its window). */
     private boolean ownTestSinceInner = true;
 
-    Scope(String name, boolean singleTest, long mark, CheckSettings settings) {
+    CheckedScope(String name, boolean singleTest, long mark, CheckSettings settings) {
         this.name = name;
         this.singleTest = singleTest;
         this.mark = mark;
@@ -61,15 +61,15 @@ final class Scope {
     }
 
     /** The sockets opened in this scope, less those opened in an inner scope checked on its own. */
-    ScopeSockets sockets(Detector detector) {
+    ScopeSockets sockets(Agent agent) {
         List<long[]> windows;
         synchronized (this) {
             windows = new ArrayList<>(inner);
         }
-        ScopeSockets all = detector.socketsSince(mark);
+        ScopeSockets all = agent.socketsSince(mark);
         Set<Long> theirs = new HashSet<>();
         for (long[] window : windows) {
-            theirs.addAll(detector.socketsBetween(window[0], window[1]).ids());
+            theirs.addAll(agent.socketsBetween(window[0], window[1]).ids());
         }
         return all.without(theirs);
     }

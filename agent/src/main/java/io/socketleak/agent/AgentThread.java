@@ -26,7 +26,7 @@ import java.util.concurrent.locks.LockSupport;
  * CLOSE_WAIT deadlines), watches the port and descriptor budgets, reads the kernel's connection
  * table, logs the periodic summary, rewrites the report file, and reports at exit.
  */
-final class DetectorThread extends Thread {
+final class AgentThread extends Thread {
     /** The thread's name, as thread dumps show it. */
     static final String NAME = "socket-leak-agent";
     /** How often queued work is processed: the delay before a leak is noticed. */
@@ -81,8 +81,8 @@ final class DetectorThread extends Thread {
     private long lastFailureReport = Long.MIN_VALUE / 2;
     private long scanDelay = KERNEL_SCAN_MILLIS;
 
-    DetectorThread(Tracker tracker, Reporter reporter, Readings readings, BudgetWatch budgets, Alarm alarm, Options options,
-                   AgentLog log) {
+    AgentThread(Tracker tracker, Reporter reporter, Readings readings, BudgetWatch budgets, Alarm alarm,
+                Options options, AgentLog log) {
         super(NAME);
         setDaemon(true);
         this.tracker = tracker;

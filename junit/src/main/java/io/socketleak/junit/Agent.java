@@ -14,20 +14,20 @@ import javax.management.ReflectionException;
  * The agent, reached through its MXBean in the platform MBean server. Only open types cross, so the
  * extension needs none of the agent's classes (which may not even be on the test class path).
  */
-final class Detector {
+final class Agent {
     /** How long to wait for an agent still starting (attached a moment ago, installing its hooks). */
     static final long STARTUP_WAIT_MILLIS = 30_000;
 
     private final MBeanServer server;
     private final ObjectName name;
 
-    private Detector(MBeanServer server, ObjectName name) {
+    private Agent(MBeanServer server, ObjectName name) {
         this.server = server;
         this.name = name;
     }
 
     /** The agent of this JVM, or {@link AgentNotAttachedException} saying how to attach it. */
-    static Detector find() {
+    static Agent find() {
         MBeanServer server = ManagementFactory.getPlatformMBeanServer();
         ObjectName name = objectName();
         long deadline = System.currentTimeMillis() + STARTUP_WAIT_MILLIS;
@@ -42,7 +42,7 @@ final class Detector {
                 throw new AgentNotAttachedException(AgentNotAttachedException.MESSAGE);
             }
         }
-        return new Detector(server, name);
+        return new Agent(server, name);
     }
 
     /** A point in time of the JVM: sockets opened at or after it belong to the scope that took it. */
