@@ -126,9 +126,8 @@ public final class Installer {
 
         @Override
         public Report.Health get() {
-            Throwable first = SocketLeakEvents.firstFailure();
             return new Report.Health(List.copyOf(hooks.missing()), SocketLeakEvents.failures(),
-                    first == null ? null : first.toString(), snapshots.stackWork());
+                    SocketLeakEvents.firstFailure(), snapshots.stackWork());
         }
     }
 }

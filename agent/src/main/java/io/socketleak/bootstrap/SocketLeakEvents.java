@@ -65,7 +65,7 @@ public final class SocketLeakEvents {
     private static volatile boolean lingerMayBeSet;
 
     private static final AtomicLong failures = new AtomicLong();
-    private static volatile Throwable firstFailure;
+    private static volatile String firstFailure;
 
     private SocketLeakEvents() {
     }
@@ -117,7 +117,8 @@ public final class SocketLeakEvents {
         return failures.get();
     }
 
-    public static Throwable firstFailure() {
+    /** The first of those failures as text (its class and message), or null. */
+    public static String firstFailure() {
         return firstFailure;
     }
 
@@ -206,10 +207,18 @@ public final class SocketLeakEvents {
             }
         } catch (Throwable t) {
             if (failures.getAndIncrement() == 0) {
-                firstFailure = t;
+                firstFailure = describe(t);
             }
         } finally {
             state[0] = 0;
+        }
+    }
+
+    private static String describe(Throwable t) {
+        try {
+            return t.toString();
+        } catch (Throwable broken) { // a toString() that fails too
+            return t.getClass().getName();
         }
     }
 }

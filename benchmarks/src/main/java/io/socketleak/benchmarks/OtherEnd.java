@@ -95,7 +95,7 @@ public final class OtherEnd implements AutoCloseable {
             throw new IOException("the other end did not start: " + line);
         }
         List<InetSocketAddress> addresses = new ArrayList<>();
-        for (String port : line.substring("ready".length()).trim().split(" ")) {
+        for (String port : line.substring("ready".length()).trim().split(" ", -1)) {
             if (!port.isEmpty()) {
                 addresses.add(new InetSocketAddress(LOOPBACK, Integer.parseInt(port)));
             }

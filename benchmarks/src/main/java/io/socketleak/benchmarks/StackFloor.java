@@ -35,13 +35,12 @@ public class StackFloor {
     @Param({Connections.SOCKET, Connections.SOCKET_CHANNEL})
     public String api;
 
-    /** Published, so that the JIT cannot drop the stack; the JVM fills it in natively anyway. */
-    public static volatile Throwable lastStack;
-
+    /** Returns the stack, so that JMH consumes it and the JIT cannot drop it (the JVM fills it in natively anyway). */
     @Benchmark
-    public void connectWriteCloseWithAStack(ServerPorts server) throws IOException {
-        lastStack = stackAt(HOOK_DEPTH);
+    public Throwable connectWriteCloseWithAStack(ServerPorts server) throws IOException {
+        Throwable stack = stackAt(HOOK_DEPTH);
         Connections.connectWriteClose(api, server.next());
+        return stack;
     }
 
     private static Throwable stackAt(int depth) {

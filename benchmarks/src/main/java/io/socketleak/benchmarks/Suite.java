@@ -6,6 +6,7 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.time.ZoneOffset;
 import java.time.ZonedDateTime;
 import java.time.format.DateTimeFormatter;
 import java.util.ArrayList;
@@ -102,7 +103,7 @@ public final class Suite {
     /** What the agent may add to a whole JVM's start-up: wall ms, CPU ms, peak RSS MiB. */
     private static final double[] STARTUP_BUDGETS = {100, 150, 15};
 
-    /** What a child JVM printed as {@code result} lines, or why it failed. */
+    /** What a child JVM printed (its result lines), or why it failed. */
     record ChildRun(Map<String, String> results, String failure) {
         String get(String key) {
             return results.get(key);
@@ -850,7 +851,7 @@ public final class Suite {
         }
         md.append("Written by `benchmarks/run.sh").append(smoke ? " --smoke" : "")
                 .append(onlyStartup ? " --only-startup" : partial ? " --only '" + only + "'" : "").append("` on ")
-                .append(ZonedDateTime.now().format(DateTimeFormatter.ISO_OFFSET_DATE_TIME))
+                .append(ZonedDateTime.now(ZoneOffset.UTC).format(DateTimeFormatter.ISO_OFFSET_DATE_TIME))
                 .append(", in ").append(took.toMinutes()).append(" min ").append(took.toSecondsPart())
                 .append(" s.\n\n");
         md.append("| Machine | |\n|---|---|\n");
@@ -908,7 +909,7 @@ public final class Suite {
     }
 
     private static String loadAverage() {
-        String[] parts = read("/proc/loadavg").split(" ");
+        String[] parts = read("/proc/loadavg").split(" ", -1);
         return parts.length >= 3 ? String.join(", ", parts[0], parts[1], parts[2]) : "unknown";
     }
 
@@ -919,7 +920,7 @@ public final class Suite {
         }
         for (String line : Files.readAllLines(limits)) {
             if (line.startsWith("Max open files")) {
-                String[] parts = line.substring("Max open files".length()).trim().split("\\s+");
+                String[] parts = line.substring("Max open files".length()).trim().split("\\s+", -1);
                 return parts[0] + " (hard " + parts[1] + ")";
             }
         }
@@ -936,7 +937,7 @@ public final class Suite {
         }
         for (int i = 0; i + 1 < lines.size(); i += 2) {
             List<String> names = Arrays.asList(lines.get(i).split(" "));
-            String[] values = lines.get(i + 1).split(" ");
+            String[] values = lines.get(i + 1).split(" ", -1);
             int at = names.indexOf("ListenOverflows");
             if (names.get(0).equals("TcpExt:") && at > 0 && at < values.length) {
                 return Long.parseLong(values[at]);

@@ -240,9 +240,9 @@ public final class WholeProcess {
         String histogram = (String) ManagementFactory.getPlatformMBeanServer().invoke(DIAGNOSTICS,
                 "gcClassHistogram", new Object[] {new String[0]}, new String[] {String[].class.getName()});
         Map<String, Long> bytes = new HashMap<>();
-        for (String line : histogram.split("\n")) {
+        for (String line : histogram.split("\n", -1)) {
             // "   1:   12345   678900  java.lang.String (java.base@17)" and "Total   123456   7890000"
-            String[] parts = line.trim().split("\\s+");
+            String[] parts = line.trim().split("\\s+", -1);
             if (parts.length >= 4 && parts[0].endsWith(":")) {
                 bytes.merge(parts[3], Long.parseLong(parts[2]), Long::sum);
             } else if (parts.length == 3 && parts[0].equals("Total")) {
@@ -288,7 +288,7 @@ public final class WholeProcess {
     private static long openFileLimit() throws IOException {
         for (String line : Files.readAllLines(Path.of("/proc/self/limits"))) {
             if (line.startsWith("Max open files")) {
-                String soft = line.substring("Max open files".length()).trim().split("\\s+")[0];
+                String soft = line.substring("Max open files".length()).trim().split("\\s+", -1)[0];
                 return soft.equals("unlimited") ? Long.MAX_VALUE : Long.parseLong(soft);
             }
         }

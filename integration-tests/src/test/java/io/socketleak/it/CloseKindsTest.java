@@ -228,23 +228,28 @@ class CloseKindsTest {
     }
 
     private record SocketClient(Socket socket, boolean closeThroughStream) implements Client {
+        @Override
         public int localPort() {
             return socket.getLocalPort();
         }
 
+        @Override
         public int peerPort() {
             return socket.getPort();
         }
 
+        @Override
         public void send(int b) throws IOException {
             socket.getOutputStream().write(b);
             socket.getOutputStream().flush();
         }
 
+        @Override
         public void readExactly(int n) throws IOException {
             socket.getInputStream().readNBytes(n);
         }
 
+        @Override
         public void readToEnd() throws IOException {
             InputStream in = socket.getInputStream();
             while (in.read() >= 0) {
@@ -252,10 +257,12 @@ class CloseKindsTest {
             }
         }
 
+        @Override
         public void lingerZero() throws IOException {
             socket.setSoLinger(true, 0);
         }
 
+        @Override
         public void awaitUnreadData() throws IOException {
             long deadline = System.currentTimeMillis() + 5000;
             // available() of an SSL socket counts decrypted bytes only: wait on the raw socket's state instead
@@ -272,6 +279,7 @@ class CloseKindsTest {
             return socket instanceof SSLSocket || socket.getInputStream().available() > 0;
         }
 
+        @Override
         public void close() throws IOException {
             if (closeThroughStream && !socket.isClosed()) {
                 socket.getOutputStream().close();
@@ -281,6 +289,7 @@ class CloseKindsTest {
     }
 
     private record ChannelClient(SocketChannel channel) implements Client {
+        @Override
         public int localPort() {
             return ((InetSocketAddress) localAddress()).getPort();
         }
@@ -293,6 +302,7 @@ class CloseKindsTest {
             }
         }
 
+        @Override
         public int peerPort() {
             try {
                 return ((InetSocketAddress) channel.getRemoteAddress()).getPort();
@@ -301,10 +311,12 @@ class CloseKindsTest {
             }
         }
 
+        @Override
         public void send(int b) throws IOException {
             channel.write(ByteBuffer.wrap(new byte[] {(byte) b}));
         }
 
+        @Override
         public void readExactly(int n) throws IOException {
             ByteBuffer buffer = ByteBuffer.allocate(n);
             while (buffer.hasRemaining() && channel.read(buffer) >= 0) {
@@ -312,6 +324,7 @@ class CloseKindsTest {
             }
         }
 
+        @Override
         public void readToEnd() throws IOException {
             ByteBuffer buffer = ByteBuffer.allocate(64);
             while (channel.read(buffer) >= 0) {
@@ -319,14 +332,17 @@ class CloseKindsTest {
             }
         }
 
+        @Override
         public void lingerZero() throws IOException {
             channel.setOption(StandardSocketOptions.SO_LINGER, 0);
         }
 
+        @Override
         public void awaitUnreadData() {
             AgentReport.sleep(200);
         }
 
+        @Override
         public void close() throws IOException {
             channel.close();
         }

@@ -16,6 +16,7 @@ import java.io.BufferedReader;
 import java.io.InputStreamReader;
 import java.net.InetAddress;
 import java.net.Socket;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -78,7 +79,7 @@ class PortBudgetTest {
         Process churn = new ChildJvm().inNetworkNamespace(NO_TW_REUSE)
                 .withAgent("interval=500ms,report=" + report)
                 .start(PortChurn.class, "5000", "400", "3000", "25");
-        try (BufferedReader err = new BufferedReader(new InputStreamReader(churn.getErrorStream()))) {
+        try (BufferedReader err = new BufferedReader(new InputStreamReader(churn.getErrorStream(), StandardCharsets.UTF_8))) {
             String line;
             while ((line = err.readLine()) != null && !line.equals("churn: done")) {
                 // sustained churn: 3,000 connections at 400 a second
@@ -98,9 +99,10 @@ class PortBudgetTest {
             JsonNode destination = destination(json, "127.0.0.1:5000");
             long estimate = destination.get("timeWait").asLong();
             assertTrue(kernelTimeWait > 2500, "the kernel holds most of the 3,000 in TIME_WAIT: " + kernelTimeWait);
-            assertTrue(Math.abs(estimate - kernelTimeWait) <= 0.05 * kernelTimeWait,
+            assertTrue(Math.abs(estimate - kernelTimeWait) <= 0.05 * (double) kernelTimeWait,
                     "agent " + estimate + " vs kernel " + kernelTimeWait);
-            assertEquals(kernelTimeWait, destination.get("hostTimeWait").asLong(), 0.05 * kernelTimeWait,
+            assertEquals((double) kernelTimeWait, (double) destination.get("hostTimeWait").asLong(),
+                    0.05 * (double) kernelTimeWait,
                     "the agent's own reading of the kernel table");
         } finally {
             churn.destroy();
@@ -172,7 +174,7 @@ class PortBudgetTest {
             }
             List<String> lines = Files.readAllLines(table);
             for (String l : lines.subList(1, lines.size())) {
-                String[] f = l.trim().split("\\s+");
+                String[] f = l.trim().split("\\s+", -1);
                 String remote = f[2];
                 if (f[3].equals(KernelTcp.TIME_WAIT)
                         && Integer.parseInt(remote.substring(remote.indexOf(':') + 1), 16) == remotePort) {

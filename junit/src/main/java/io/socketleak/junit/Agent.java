@@ -76,8 +76,6 @@ final class Agent {
         } catch (MBeanException failed) {
             throw new IllegalStateException("the Socket Leak Detector agent failed to answer " + operation + "()",
                     failed.getCause());
-        } catch (JMException other) {
-            throw new IllegalStateException("cannot ask the Socket Leak Detector agent: " + other, other);
         }
     }
 

@@ -47,7 +47,7 @@ final class AllowList {
         if (value == null || value.isBlank()) {
             return parsed;
         }
-        for (String item : value.split(",")) {
+        for (String item : value.split(",", -1)) {
             if (item.isBlank()) {
                 continue;
             }

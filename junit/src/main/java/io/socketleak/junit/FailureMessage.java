@@ -77,16 +77,12 @@ final class FailureMessage {
     }
 
     private static int rank(String kind) {
-        switch (kind) {
-            case Finding.COLLECTED:
-                return 0;
-            case Finding.CLOSE_WAIT:
-                return 1;
-            case Finding.STILL_OPEN:
-                return 3;
-            default:
-                return 2;
-        }
+        return switch (kind) {
+            case Finding.COLLECTED -> 0;
+            case Finding.CLOSE_WAIT -> 1;
+            case Finding.STILL_OPEN -> 3;
+            default -> 2;
+        };
     }
 
     /** The JDK's reflective plumbing between JUnit and a test method says nothing about the leak. */
@@ -104,16 +100,13 @@ final class FailureMessage {
 
     /** What happened to the sockets, in the user's words. */
     static String describe(String kind, boolean singleTest, String grace) {
-        switch (kind) {
-            case Finding.COLLECTED:
-                return "dropped without close()";
-            case Finding.CLOSE_WAIT:
-                return "left in CLOSE_WAIT";
-            case Finding.STILL_OPEN:
-                return "still open after the " + (singleTest ? "test" : "test class") + " (grace " + grace + ")";
-            default:
-                return "leaked (" + kind + ")";
-        }
+        return switch (kind) {
+            case Finding.COLLECTED -> "dropped without close()";
+            case Finding.CLOSE_WAIT -> "left in CLOSE_WAIT";
+            case Finding.STILL_OPEN -> "still open after the " + (singleTest ? "test" : "test class") + " (grace "
+                    + grace + ")";
+            default -> "leaked (" + kind + ")";
+        };
     }
 
     private static void appendHowToAllow(StringBuilder out, String blame, boolean singleTest) {

@@ -66,18 +66,18 @@ record ScopeSockets(List<Finding> findings, boolean complete) {
             }
         }
         Object socket = entry.get(ScopeJson.SOCKET);
-        if (!(socket instanceof Long)) {
+        if (!(socket instanceof Long id)) {
             throw new IllegalArgumentException("unexpected answer from the agent: a socket without its id"
                     + " (is the agent older than the extension?)");
         }
-        return new Finding((Long) socket, kind, text(entry, ScopeJson.REMOTE),
+        return new Finding(id, kind, text(entry, ScopeJson.REMOTE),
                 Boolean.TRUE.equals(entry.get(ScopeJson.INBOUND)), number(entry, ScopeJson.AGE_MILLIS),
                 text(entry, ScopeJson.THREAD), text(entry, ScopeJson.BLAME), List.copyOf(frames));
     }
 
     private static long number(Map<?, ?> entry, String name) {
         Object value = entry.get(name);
-        return value instanceof Number ? ((Number) value).longValue() : 0;
+        return value instanceof Number n ? n.longValue() : 0;
     }
 
     private static String text(Map<?, ?> entry, String name) {

@@ -67,8 +67,10 @@ class FailureMessageTest {
 
         String message = FailureMessage.render("test com.acme.DeepTest.churns()", true, "2s", findings, false);
 
-        assertTrue(message.contains("1) left in CLOSE_WAIT: 5 sockets opened at com.acme.Deep.level0(Deep.java:0)\n"
-                + "   to 10.0.0.1:1, 10.0.0.1:2, 10.0.0.1:3 and 2 more on thread \"main\"\n"), message);
+        assertTrue(message.contains("""
+                1) left in CLOSE_WAIT: 5 sockets opened at com.acme.Deep.level0(Deep.java:0)
+                   to 10.0.0.1:1, 10.0.0.1:2, 10.0.0.1:3 and 2 more on thread "main"
+                """), message);
         assertTrue(message.contains("       at com.acme.Deep.level7(Deep.java:7)\n       ... 4 more\n"), message);
         assertTrue(!message.contains("level8"), message);
         assertTrue(message.contains("The agent had dropped its oldest leak records"), message);

@@ -65,7 +65,7 @@ public final class Durations {
         if (c < '0' || c > '9') {
             throw new NumberFormatException(String.valueOf(c));
         }
-        return c - '0';
+        return (long) c - '0';
     }
 
     /** The shortest exact form, as a user would write it. */

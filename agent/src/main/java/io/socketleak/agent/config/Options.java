@@ -108,7 +108,7 @@ public record Options(
             throws BadOptionException {
         Map<Key, List<String>> given = new LinkedHashMap<>();
         if (agentArgs != null) {
-            for (String item : agentArgs.split(",")) {
+            for (String item : agentArgs.split(",", -1)) {
                 String entry = item.strip();
                 if (entry.isEmpty()) {
                     continue;
@@ -141,7 +141,7 @@ public record Options(
             if (value != null) {
                 List<String> values = new ArrayList<>();
                 if (key.repeatable) {
-                    for (String part : value.split(",")) {
+                    for (String part : value.split(",", -1)) {
                         if (!part.isBlank()) {
                             values.add(part.strip());
                         }

@@ -25,7 +25,7 @@ final class HookedClass {
         at += 2;
         Bytes rewritten = new Bytes(bytes.length - methodsAt + 1024);
         rewritten.u2(methods);
-        Map<Hook, String> problems = new IdentityHashMap<>();
+        IdentityHashMap<Hook, String> problems = new IdentityHashMap<>();
         for (int i = 0; i < methods; i++) {
             int start = at;
             at = skipAttributes(bytes, at + 6);

@@ -38,7 +38,7 @@ public record FileDescriptors(long open, long max) {
         long max = -1;
         long open = -1;
         try {
-            for (String line : ProcFiles.read(OWN_LIMITS).split("\n")) {
+            for (String line : ProcFiles.read(OWN_LIMITS).split("\n", -1)) {
                 if (line.startsWith("Max open files")) {
                     String soft = line.substring("Max open files".length()).trim();
                     int end = soft.indexOf(' ');
@@ -68,7 +68,7 @@ public record FileDescriptors(long open, long max) {
         if (fds == null) {
             throw new IOException("cannot list " + OWN_DESCRIPTORS);
         }
-        return fds.length - 1; // the listing's own descriptor
+        return fds.length - 1L; // the listing's own descriptor
     }
 
     public double utilization() {

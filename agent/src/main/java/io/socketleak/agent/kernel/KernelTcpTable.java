@@ -55,7 +55,7 @@ public final class KernelTcpTable {
             }
             long left = 0;
             for (int step = 0; step < EXPIRY_STEPS; step++) {
-                if ((step + 1) * EXPIRY_STEP_SECONDS * 1000L > millis) {
+                if ((step + 1L) * EXPIRY_STEP_SECONDS * 1000 > millis) {
                     left += timeWaitByExpiry[step];
                 }
             }

@@ -59,12 +59,12 @@ public record TcpSettings(PortRange portRange, int reservedPorts, int timeWaitSe
     /** Counts the ports of {@code range} in the kernel's list form {@code 8080,9000-9010}. */
     static int reservedIn(String list, PortRange range) {
         int count = 0;
-        for (String item : list.strip().split(",")) {
+        for (String item : list.strip().split(",", -1)) {
             if (item.isBlank()) {
                 continue;
             }
             try {
-                String[] bounds = item.strip().split("-");
+                String[] bounds = item.strip().split("-", -1);
                 int low = Integer.parseInt(bounds[0].strip());
                 int high = bounds.length > 1 ? Integer.parseInt(bounds[1].strip()) : low;
                 count += Math.max(0, Math.min(high, range.high()) - Math.max(low, range.low()) + 1);

@@ -21,6 +21,8 @@ public final class AgentLog {
     }
 
     /**
+     * Opens the log.
+     *
      * @param destination {@code stderr} or a file path (appended to; if it cannot be opened, standard
      *                    error, with one line saying why)
      */
@@ -73,9 +75,9 @@ public final class AgentLog {
      */
     static String timestamp(long epochMillis) {
         long seconds = Math.floorDiv(epochMillis, 1000);
-        int millis = (int) Math.floorMod(epochMillis, 1000);
+        int millis = Math.floorMod(epochMillis, 1000);
         long days = Math.floorDiv(seconds, 86_400);
-        int secondOfDay = (int) Math.floorMod(seconds, 86_400);
+        int secondOfDay = Math.floorMod(seconds, 86_400);
         // The proleptic Gregorian date of a day count, in 400-year eras starting on March 1st.
         long z = days + 719_468;
         long era = Math.floorDiv(z, 146_097);

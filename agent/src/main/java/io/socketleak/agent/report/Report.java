@@ -30,6 +30,8 @@ public record Report(long pid, Instant time, Snapshot sockets, List<Leak> stillO
     }
 
     /**
+     * The agent's own state: what it could not do, and what it kept from the application.
+     *
      * @param missingHooks      hooks that did not take on this JDK, with reasons
      * @param swallowedFailures failures inside the agent that were kept from the application
      * @param firstFailure      the first of those, or null

@@ -22,6 +22,8 @@ public final class CloseClassifier {
     }
 
     /**
+     * How a close ends the connection, from the socket's state and the order of the two FINs.
+     *
      * @param flags             what the socket's state shows at the close
      * @param endOfStreamAt     {@code System.nanoTime()} when the application first read end-of-stream, or 0
      * @param outputShutdownAt  {@code System.nanoTime()} when the application shut down its output, or 0

@@ -18,11 +18,13 @@ public record Snapshot(long openSockets, long notStoredOpen, long listening, Cou
     }
 
     /**
+     * What became of the sockets since start.
+     *
      * @param closed           all closes made by the application (active + passive + abortive)
      * @param collectedUnclosed sockets that became unreachable without {@code close()}
      * @param closeWaitLeaks    sockets left open past {@code closeWaitAfter} after the peer closed
      * @param notStored         sockets opened while the {@code maxTracked} cap was reached
-     * @param excluded          sockets left out by {@code exclude}
+     * @param excluded          sockets left out by the {@code exclude=} option
      */
     public record Counters(long opened, long closed, long activeCloses, long passiveCloses, long abortiveCloses,
                            long collectedUnclosed, long closeWaitLeaks, long notStored, long excluded) {
@@ -39,6 +41,8 @@ public record Snapshot(long openSockets, long notStoredOpen, long listening, Cou
     public static final int REUSE_AGE_SECONDS = 2;
 
     /**
+     * What became of the connections to one remote endpoint, and the local ports they hold.
+     *
      * @param timeWait           closes within the TIME_WAIT length that left TIME_WAIT here: ports still held
      * @param youngTimeWait      of those, the ones younger than {@link #REUSE_AGE_SECONDS}: all that still
      *                           hold a port where {@code tcp_tw_reuse} applies

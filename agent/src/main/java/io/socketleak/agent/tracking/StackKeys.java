@@ -231,13 +231,25 @@ final class StackKeys {
 
         @Override
         public boolean equals(Object other) {
-            return other == this || other instanceof Key k && k.hash == hash && Arrays.equals(k.methods, methods)
-                    && Arrays.equals(k.bcis, bcis) && Arrays.equals(k.classes, classes);
+            return other == this || (other instanceof Key k && k.hash == hash && Arrays.equals(k.methods, methods)
+                    && Arrays.equals(k.bcis, bcis) && Arrays.equals(k.classes, classes));
         }
     }
 
     /** Looks a raw backtrace up among the keys without copying it. */
-    private record Probe(Object[] chunk, int hash, int depth, int nextSlot) {
+    private static final class Probe {
+        private final Object[] chunk;
+        private final int hash;
+        private final int depth;
+        private final int nextSlot;
+
+        Probe(Object[] chunk, int hash, int depth, int nextSlot) {
+            this.chunk = chunk;
+            this.hash = hash;
+            this.depth = depth;
+            this.nextSlot = nextSlot;
+        }
+
         @Override
         public boolean equals(Object other) {
             return other instanceof Key k && k.hash == hash && k.matches(chunk, depth, nextSlot);

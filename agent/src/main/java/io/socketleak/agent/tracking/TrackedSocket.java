@@ -68,7 +68,7 @@ final class TrackedSocket extends WeakReference<Object> {
 
     /** True for exactly one caller: the close is counted by whoever sees both it and the call site. */
     boolean claimCloseCount() {
-        return CLOSE_COUNTED.compareAndSet(this, 0, 1);
+        return closeCounted == 0 && CLOSE_COUNTED.compareAndSet(this, 0, 1); // a plain read spares most CASes
     }
 
     /** Identity of the socket, so that a record can be found again from the socket alone. */

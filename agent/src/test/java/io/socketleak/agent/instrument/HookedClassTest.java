@@ -65,18 +65,25 @@ class HookedClassTest {
             if (n == 100) {
                 return -1; // the advice before this return shifts both switches below out of alignment
             }
-            switch (n) {
-                case 0: return 10;
-                case 1: return 11;
-                case 2: return 12;
-                default: break;
+            switch (n) { // a tableswitch
+                case 0 -> {
+                    return 10;
+                }
+                case 1 -> {
+                    return 11;
+                }
+                case 2 -> {
+                    return 12;
+                }
+                default -> {
+                }
             }
-            switch (n) {
-                case 1000: return 1;
-                case -5000: return 2;
-                case 7: return 3;
-                default: return n;
-            }
+            return switch (n) { // a lookupswitch
+                case 1000 -> 1;
+                case -5000 -> 2;
+                case 7 -> 3;
+                default -> n;
+            };
         }
 
         @Override
@@ -115,7 +122,7 @@ class HookedClassTest {
 
         @Override
         public void acceptInto(Object target) {
-            count += target.hashCode() == 0 ? 0 : 0;
+            java.util.Objects.requireNonNull(target);
         }
 
         @Override
@@ -282,7 +289,7 @@ class HookedClassTest {
     /** The JUnit engines' jars (class files of Java 8, javac's frames) and the agent's own classes (Java 17). */
     private static List<Path> corpus() {
         List<Path> sources = new ArrayList<>();
-        for (String entry : System.getProperty("java.class.path").split(java.io.File.pathSeparator)) {
+        for (String entry : System.getProperty("java.class.path").split(java.io.File.pathSeparator, -1)) {
             Path path = Path.of(entry);
             String file = path.getFileName().toString();
             if (file.startsWith("junit-jupiter-engine-") || file.startsWith("junit-platform-engine-")

@@ -351,7 +351,7 @@ class KernelTcpTableTest {
     @Test
     void theRealKernelTableShowsOurListenerAndOurConnection() throws IOException {
         assumeTrue(KernelTcpTable.available(), "no /proc/net/tcp here");
-        InetAddress loopback = InetAddress.getByName("127.0.0.1");
+        InetAddress loopback = InetAddress.getByAddress(new byte[] {127, 0, 0, 1});
         try (ServerSocket server = new ServerSocket(0, 50, loopback);
              Socket client = new Socket(loopback, server.getLocalPort());
              Socket accepted = server.accept()) {
@@ -375,15 +375,17 @@ class KernelTcpTableTest {
     @Test
     void theRealKernelsTimeWaitTimerIsReadAsAboutAMinuteLeft() throws IOException, InterruptedException {
         assumeTrue(KernelTcpTable.available(), "no /proc/net/tcp here");
-        InetAddress loopback = InetAddress.getByName("127.0.0.1");
+        InetAddress loopback = InetAddress.getByAddress(new byte[] {127, 0, 0, 1});
         InetSocketAddress listener;
         try (ServerSocket server = new ServerSocket(0, 50, loopback)) {
             listener = new InetSocketAddress(loopback, server.getLocalPort());
             for (int i = 0; i < 3; i++) {
-                try (Socket client = new Socket(loopback, server.getLocalPort());
-                     Socket accepted = server.accept()) {
+                Socket client = new Socket(loopback, server.getLocalPort());
+                try (Socket accepted = server.accept()) {
                     client.close(); // the client closes first: its end waits in TIME_WAIT
                     assertEquals(-1, accepted.getInputStream().read());
+                } finally {
+                    client.close();
                 }
             }
         }

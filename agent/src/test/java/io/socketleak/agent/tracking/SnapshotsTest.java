@@ -5,9 +5,9 @@ import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.fail;
 
 import io.socketleak.agent.testing.ApplicationCode;
+import java.lang.ref.Reference;
 import java.net.InetSocketAddress;
 import java.time.Duration;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.Set;
 import java.util.TreeSet;
@@ -39,6 +39,16 @@ class SnapshotsTest {
             Thread.onSpinWait();
         }
         return mark;
+    }
+
+    /** Opens a socket, notes the ids open since the mark, and drops it: only the tracker's weak reference is left. */
+    private Set<Long> openAndDrop(long mark) {
+        Object socket = open();
+        try {
+            return openIds(snapshots.since(mark));
+        } finally {
+            Reference.reachabilityFence(socket);
+        }
     }
 
     private static Set<Long> openIds(Scope scope) {
@@ -106,10 +116,7 @@ class SnapshotsTest {
     @Test
     void aSocketCollectedWithoutCloseKeepsTheIdItHadWhileOpen() throws InterruptedException {
         long mark = mark();
-        List<Object> held = new ArrayList<>();
-        held.add(open());
-        Set<Long> whileOpen = openIds(snapshots.since(mark));
-        held.clear();
+        Set<Long> whileOpen = openAndDrop(mark);
         long deadline = System.nanoTime() + Duration.ofSeconds(5).toNanos();
         while (snapshots.since(mark).leaks().isEmpty()) {
             if (System.nanoTime() > deadline) {

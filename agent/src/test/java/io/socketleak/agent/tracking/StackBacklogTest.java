@@ -11,15 +11,17 @@ import java.util.List;
 import org.junit.jupiter.api.Test;
 
 class StackBacklogTest {
+    /** The sockets the tests open, kept reachable (open) for the test's length. */
+    private final List<Object> held = new ArrayList<>();
+
     @Test
     void pastTheBacklogOfRawStacksSocketsAreTrackedWithoutACallSite() {
         Tracker tracker = new Tracker(new TrackerSettings(List.of(), 100_000, Duration.ofSeconds(30)), (l, f) -> { }, () -> { });
         InetSocketAddress remote = new InetSocketAddress(InetAddress.getLoopbackAddress(), 443);
-        List<Object> sockets = new ArrayList<>();
         int extra = 5;
         for (int i = 0; i < TrackerSettings.MAX_PENDING_STACKS + extra; i++) {
             Object socket = new Object();
-            sockets.add(socket);
+            held.add(socket);
             tracker.opened(socket, remote, 40_000 + i % 20_000, false);
         }
         Snapshot snapshot = new Snapshots(tracker).snapshot();
@@ -34,16 +36,15 @@ class StackBacklogTest {
     void aStackSeenBeforeKeepsItsCallSitePastTheBacklog() {
         Tracker tracker = new Tracker(new TrackerSettings(List.of(), 100_000, Duration.ofSeconds(30)), (l, f) -> { }, () -> { });
         InetSocketAddress remote = new InetSocketAddress(InetAddress.getLoopbackAddress(), 443);
-        List<Object> sockets = new ArrayList<>();
         for (int round = 0; round < 2; round++) {
             Object known = new Object();
-            sockets.add(known);
+            held.add(known);
             ApplicationCode.run("com.acme.Known", () -> tracker.opened(known, remote, 39_999, false));
             if (round == 0) {
                 tracker.process();
                 for (int i = 0; i < TrackerSettings.MAX_PENDING_STACKS + 1; i++) {
                     Object socket = new Object();
-                    sockets.add(socket);
+                    held.add(socket);
                     tracker.opened(socket, remote, 40_000 + i % 20_000, false);
                 }
             }

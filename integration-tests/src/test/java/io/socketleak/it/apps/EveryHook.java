@@ -13,6 +13,7 @@ import java.nio.channels.SelectionKey;
 import java.nio.channels.Selector;
 import java.nio.channels.ServerSocketChannel;
 import java.nio.channels.SocketChannel;
+import java.nio.charset.StandardCharsets;
 
 /**
  * Runs through every hooked JDK method, on the paths that return and on those that throw: connect,
@@ -28,7 +29,7 @@ public final class EveryHook {
     public static void main(String[] args) throws Exception {
         if (args.length > 0 && args[0].equals("wait")) {
             System.out.println("ready " + ProcessHandle.current().pid());
-            BufferedReader in = new BufferedReader(new InputStreamReader(System.in));
+            BufferedReader in = new BufferedReader(new InputStreamReader(System.in, StandardCharsets.UTF_8));
             while (in.readLine() != null) {
                 runThrough();
                 System.out.println("done");

@@ -5,6 +5,7 @@ import java.io.InputStreamReader;
 import java.net.InetAddress;
 import java.net.ServerSocket;
 import java.net.Socket;
+import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.List;
 
@@ -19,7 +20,7 @@ public final class HoldsSockets {
         ServerSocket server = new ServerSocket(0, 50, InetAddress.getLoopbackAddress());
         openPair(server);
         System.out.println("ready " + ProcessHandle.current().pid());
-        BufferedReader in = new BufferedReader(new InputStreamReader(System.in));
+        BufferedReader in = new BufferedReader(new InputStreamReader(System.in, StandardCharsets.UTF_8));
         while (in.readLine() != null) {
             openPair(server);
             System.out.println("opened");

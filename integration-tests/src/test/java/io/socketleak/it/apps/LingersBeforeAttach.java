@@ -4,6 +4,7 @@ import java.io.BufferedReader;
 import java.io.InputStreamReader;
 import java.net.InetAddress;
 import java.net.Socket;
+import java.nio.charset.StandardCharsets;
 
 /**
  * Connects to a peer with SO_LINGER 0 before any agent is there, then closes that connection (an
@@ -14,7 +15,7 @@ public final class LingersBeforeAttach {
         Socket socket = new Socket(InetAddress.getLoopbackAddress(), Integer.parseInt(args[0]));
         socket.setSoLinger(true, 0);
         System.out.println("ready " + ProcessHandle.current().pid());
-        BufferedReader in = new BufferedReader(new InputStreamReader(System.in));
+        BufferedReader in = new BufferedReader(new InputStreamReader(System.in, StandardCharsets.UTF_8));
         while (in.readLine() != null) {
             socket.close();
             System.out.println("closed");

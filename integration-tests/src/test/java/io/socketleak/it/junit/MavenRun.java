@@ -70,7 +70,7 @@ final class MavenRun {
     private static Path mavenExecutable() {
         String path = System.getenv("PATH");
         if (path != null) {
-            for (String dir : path.split(File.pathSeparator)) {
+            for (String dir : path.split(File.pathSeparator, -1)) {
                 Path mvn = Path.of(dir, "mvn");
                 if (Files.isExecutable(mvn)) {
                     return mvn;

@@ -33,7 +33,7 @@ public final class KernelTcp {
                 continue;
             }
             for (int i = 1; i < lines.size(); i++) {
-                String[] f = lines.get(i).trim().split("\\s+");
+                String[] f = lines.get(i).trim().split("\\s+", -1);
                 if (f.length < 4) {
                     continue;
                 }

@@ -3,6 +3,7 @@ package io.socketleak.it.support;
 import java.io.BufferedReader;
 import java.io.IOException;
 import java.io.InputStreamReader;
+import java.nio.charset.StandardCharsets;
 
 /** A {@link PeerServer} in a JVM of its own, without the agent; stops when closed. */
 public final class PeerProcess implements AutoCloseable {
@@ -11,7 +12,7 @@ public final class PeerProcess implements AutoCloseable {
 
     public PeerProcess() throws IOException {
         process = new ChildJvm().start(PeerServer.class);
-        BufferedReader out = new BufferedReader(new InputStreamReader(process.getInputStream()));
+        BufferedReader out = new BufferedReader(new InputStreamReader(process.getInputStream(), StandardCharsets.UTF_8));
         String line = out.readLine();
         if (line == null) {
             process.destroyForcibly();

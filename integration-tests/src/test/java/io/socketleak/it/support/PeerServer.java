@@ -6,6 +6,7 @@ import java.io.OutputStream;
 import java.net.InetAddress;
 import java.net.ServerSocket;
 import java.net.Socket;
+import java.nio.charset.StandardCharsets;
 import java.util.concurrent.atomic.AtomicBoolean;
 
 /**
@@ -61,10 +62,10 @@ public final class PeerServer implements AutoCloseable {
             int command = in.read();
             switch (command) {
                 case 'R' -> {
-                    out.write("ok".getBytes());
+                    out.write("ok".getBytes(StandardCharsets.US_ASCII));
                     drain(in);
                 }
-                case 'P' -> out.write("bye".getBytes());
+                case 'P' -> out.write("bye".getBytes(StandardCharsets.US_ASCII));
                 case 'C' -> {
                     // close without a word
                 }

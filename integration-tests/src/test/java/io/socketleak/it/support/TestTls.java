@@ -1,6 +1,7 @@
 package io.socketleak.it.support;
 
 import java.io.InputStream;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.security.KeyStore;
@@ -27,7 +28,7 @@ public final class TestTls {
                     "-keystore", keystore.toString(), "-storepass", new String(PASSWORD))
                     .redirectErrorStream(true).start();
             if (!keytool.waitFor(60, TimeUnit.SECONDS) || keytool.exitValue() != 0) {
-                throw new IllegalStateException("keytool failed: " + new String(keytool.getInputStream().readAllBytes()));
+                throw new IllegalStateException("keytool failed: " + new String(keytool.getInputStream().readAllBytes(), StandardCharsets.UTF_8));
             }
             KeyStore store = KeyStore.getInstance("PKCS12");
             try (InputStream in = Files.newInputStream(keystore)) {
