@@ -70,11 +70,7 @@ public final class Installer {
         // an attach, or when another agent opened some first. They are listed from the kernel's tables.
         boolean socketsBefore = installation.loadedBefore(Hooks.SOCKET_IMPL)
                 || installation.loadedBefore(Hooks.CHANNEL);
-        if (!hooks.allInstalled(Hooks.LINGER_SET)) {
-            sink.madeBeforeHooks(null); // SO_LINGER sets go unseen: every close reads it
-        } else {
-            sink.madeBeforeHooks(socketsBefore ? SocketsBeforeHooks.tcpDescriptorsNow() : new int[0]);
-        }
+        sink.hooksIn(hooks.allInstalled(Hooks.LINGER_SETS), socketsBefore);
         for (String missing : hooks.missing()) {
             log.warn("hook not installed, some sockets may go unseen: " + missing);
         }

@@ -60,7 +60,8 @@ public final class SocketLeakEvents {
 
     /**
      * Whether any socket may have SO_LINGER set: until one does, a close need not ask the kernel.
-     * Never reset; set on a SO_LINGER option set, and when sockets already existed at the hooks' start.
+     * Never reset. Here, in java.base, because the set hooks raise it; the whole rule is the agent's
+     * {@code instrument.LingerReads}.
      */
     private static volatile boolean lingerMayBeSet;
 
@@ -96,7 +97,7 @@ public final class SocketLeakEvents {
         return state;
     }
 
-    /** A socket's SO_LINGER is being set (on, off or zero): from now on closes read it. */
+    /** From now on every close reads SO_LINGER (a set may go unseen). */
     public static void lingerSet() {
         lingerMayBeSet = true;
     }

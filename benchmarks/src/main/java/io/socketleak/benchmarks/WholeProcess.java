@@ -1,6 +1,7 @@
 package io.socketleak.benchmarks;
 
 import io.socketleak.protocol.AgentProtocol;
+import io.socketleak.protocol.JsonReader;
 import java.io.IOException;
 import java.lang.management.ManagementFactory;
 import java.net.InetAddress;
@@ -15,8 +16,6 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
-import java.util.regex.Matcher;
-import java.util.regex.Pattern;
 import java.util.stream.Collectors;
 import javax.management.MBeanServer;
 import javax.management.ObjectName;
@@ -40,7 +39,6 @@ public final class WholeProcess {
     private static final ObjectName DETECTOR = objectName(AgentProtocol.OBJECT_NAME);
     private static final ObjectName DIAGNOSTICS = objectName("com.sun.management:type=DiagnosticCommand");
     private static final String TOTAL = "(total)";
-    private static final Pattern NUMBER_FIELD = Pattern.compile("\"(\\w+)\"\\s*:\\s*(-?\\d+)");
     /** The agent turns stacks into call sites within 200 ms; this leaves it ample time. */
     private static final long SETTLE_MILLIS = 1_000;
     /** Connections of {@code startupHeld}: twice as many descriptors, both ends are in this JVM. */
@@ -159,9 +157,9 @@ public final class WholeProcess {
             result("reportJsonMaxMillis", format(Arrays.stream(jsonMillis).max().orElse(0)));
             result("reportTextMillis", format(median(textMillis)));
             result("reportJsonBytes", json.length());
-            result("openSocketsInReport", numberField(json, "openSockets"));
-            // Every call-site entry has exactly one "oldestOpenMillis".
-            result("callSitesInReport", json.split("\"oldestOpenMillis\"", -1).length - 1);
+            Map<String, Object> parsed = JsonReader.parseObject(json);
+            result("openSocketsInReport", parsed.get("openSockets"));
+            result("callSitesInReport", ((List<?>) parsed.get("callSites")).size());
             agentHealth();
             closeAll(open);
         }
@@ -276,8 +274,9 @@ public final class WholeProcess {
         result("agentOpened", mbeans.getAttribute(DETECTOR, "Opened"));
         result("agentMissingHooks", ((String[]) mbeans.getAttribute(DETECTOR, "MissingHooks")).length);
         String json = (String) mbeans.invoke(DETECTOR, "reportJson", null, null);
-        result("agentSwallowedFailures", numberField(json, "swallowedFailures"));
-        result("agentNotStoredOpen", numberField(json, "notStoredOpen"));
+        Map<String, Object> report = JsonReader.parseObject(json);
+        result("agentSwallowedFailures", ((Map<?, ?>) report.get("agent")).get("swallowedFailures"));
+        result("agentNotStoredOpen", report.get("notStoredOpen"));
     }
 
     /** The agent registers its MXBean when the platform MBean server is made: here, if not before. */
@@ -293,16 +292,6 @@ public final class WholeProcess {
             }
         }
         return Long.MAX_VALUE;
-    }
-
-    private static String numberField(String json, String name) {
-        Matcher m = NUMBER_FIELD.matcher(json);
-        while (m.find()) {
-            if (m.group(1).equals(name)) {
-                return m.group(2);
-            }
-        }
-        return "?";
     }
 
     private static double median(double[] values) {

@@ -48,10 +48,10 @@ public final class HookStatus {
         return missing().isEmpty();
     }
 
-    /** Whether every hook for this event took. */
-    public boolean allInstalled(String event) {
-        for (Hook hook : Hooks.ALL) {
-            if (hook.event().equals(event) && !installed.containsKey(hook)) {
+    /** Whether every one of these hooks (of the table's) took. */
+    public boolean allInstalled(List<Hook> hooks) {
+        for (Hook hook : hooks) {
+            if (!installed.containsKey(hook)) {
                 return false;
             }
         }

@@ -12,10 +12,18 @@ public final class Hooks {
     public static final String SERVER_CHANNEL = "sun.nio.ch.ServerSocketChannelImpl";
     public static final String NET = "sun.nio.ch.Net";
     public static final String MANAGEMENT = "java.lang.management.ManagementFactory";
-    /** The event of the hooks that see SO_LINGER being set. */
-    public static final String LINGER_SET = "SO_LINGER set";
-
     private static final String SOCKET_ADDRESS = "Ljava/net/SocketAddress;";
+
+    /**
+     * Every SO_LINGER set passes here (Socket, SocketChannel, their server sockets): until one does, a
+     * close can leave SO_LINGER unread. Without both, every close reads it.
+     */
+    public static final List<Hook> LINGER_SETS = List.of(
+            new Hook("SO_LINGER set", NET, "setSocketOption",
+                    "(Ljava/io/FileDescriptor;Ljava/net/SocketOption;Ljava/lang/Object;)", Advice.OPTION_SET),
+            new Hook("SO_LINGER set", NET, "setSocketOption",
+                    "(Ljava/io/FileDescriptor;Ljava/net/ProtocolFamily;Ljava/net/SocketOption;Ljava/lang/Object;)",
+                    Advice.OPTION_SET_WITH_FAMILY));
 
     public static final List<Hook> ALL = List.of(
             // java.net.Socket (plain and SSL): every Socket, client or accepted, sits on a NioSocketImpl.
@@ -48,13 +56,8 @@ public final class Hooks {
             new Hook("socket creation failed", NET, "socket", null, Advice.CREATION_FAILURE),
             new Hook("socket creation failed", NET, "serverSocket", null, Advice.CREATION_FAILURE),
 
-            // Every SO_LINGER set passes here (Socket, SocketChannel, their server sockets): until one does,
-            // a close can leave SO_LINGER unread.
-            new Hook(LINGER_SET, NET, "setSocketOption",
-                    "(Ljava/io/FileDescriptor;Ljava/net/SocketOption;Ljava/lang/Object;)", Advice.OPTION_SET),
-            new Hook(LINGER_SET, NET, "setSocketOption",
-                    "(Ljava/io/FileDescriptor;Ljava/net/ProtocolFamily;Ljava/net/SocketOption;Ljava/lang/Object;)",
-                    Advice.OPTION_SET_WITH_FAMILY),
+            LINGER_SETS.get(0),
+            LINGER_SETS.get(1),
 
             // ServerSocketChannel: listening sockets are counted, never leaks.
             new Hook("listening", SERVER_CHANNEL, "bind", "(" + SOCKET_ADDRESS + "I)", Advice.LISTENING),

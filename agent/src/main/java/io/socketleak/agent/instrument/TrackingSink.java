@@ -5,18 +5,12 @@ import io.socketleak.agent.tracking.Exhaustion;
 import io.socketleak.agent.tracking.Tracker;
 import io.socketleak.bootstrap.SocketLeakState;
 import io.socketleak.bootstrap.SocketLeakEvents;
-import java.util.Arrays;
 import java.util.function.Consumer;
 
 /** Turns raw JDK socket events into tracking calls, reading the socket's state through {@link SocketLeakState}. */
 public final class TrackingSink implements SocketLeakEvents.Sink {
     private final Tracker tracker;
-    /**
-     * Descriptors of sockets made before the hooks and not closed since, sorted: SO_LINGER may have
-     * been set on them unseen. The first close seen on such a descriptor is that socket's own. Null
-     * until they are listed: until then every close reads SO_LINGER.
-     */
-    private volatile int[] madeBeforeHooks;
+    private final LingerReads linger = new LingerReads();
     /** What becomes of the platform MBean server once somebody creates it. */
     private final Consumer<Object> managementServer;
 
@@ -26,14 +20,13 @@ public final class TrackingSink implements SocketLeakEvents.Sink {
     }
 
     /**
-     * The descriptors of the sockets open once the hooks are in (sorted), or null when they cannot be
-     * told apart: a close of one of them reads SO_LINGER, as every close does once it has been set.
+     * The hooks are in: from now on SO_LINGER is read where {@link LingerReads} says it may be set.
+     *
+     * @param lingerSetsSeen whether every hook of {@link Hooks#LINGER_SETS} took
+     * @param socketsBefore  whether sockets may exist from before the hooks
      */
-    public void madeBeforeHooks(int[] descriptors) {
-        if (descriptors == null) {
-            SocketLeakEvents.lingerSet();
-        }
-        madeBeforeHooks = descriptors == null ? new int[0] : descriptors;
+    public void hooksIn(boolean lingerSetsSeen, boolean socketsBefore) {
+        linger.hooksIn(lingerSetsSeen, socketsBefore);
     }
 
     @Override
@@ -109,7 +102,7 @@ public final class TrackingSink implements SocketLeakEvents.Sink {
         if (SocketLeakState.resetByPeer(socket)) {
             flags |= CloseClassifier.RESET_BY_PEER;
         }
-        if (mayLinger(socket) && SocketLeakState.lingerSeconds(socket) == 0) {
+        if (linger.mayBeSet(socket) && SocketLeakState.lingerSeconds(socket) == 0) {
             flags |= CloseClassifier.LINGER_ZERO;
         }
         if (SocketLeakState.outputShutDown(socket)) {
@@ -129,33 +122,5 @@ public final class TrackingSink implements SocketLeakEvents.Sink {
             }
         }
         return flags;
-    }
-
-    /** Whether SO_LINGER may be set: asking the kernel costs a system call on every close. */
-    private boolean mayLinger(Object socket) {
-        if (SocketLeakEvents.lingerMayBeSet()) {
-            return true;
-        }
-        int[] before = madeBeforeHooks;
-        if (before == null || before.length == 0) {
-            return before == null;
-        }
-        int fd = SocketLeakState.descriptor(socket);
-        if (Arrays.binarySearch(before, fd) < 0) {
-            return fd < 0;
-        }
-        closedBeforeHooksSocket(fd);
-        return true;
-    }
-
-    private synchronized void closedBeforeHooksSocket(int fd) {
-        int[] before = madeBeforeHooks;
-        int at = Arrays.binarySearch(before, fd);
-        if (at >= 0) {
-            int[] rest = new int[before.length - 1];
-            System.arraycopy(before, 0, rest, 0, at);
-            System.arraycopy(before, at + 1, rest, at, rest.length - at);
-            madeBeforeHooks = rest;
-        }
     }
 }

@@ -71,7 +71,7 @@ public final class KernelTcpTable {
     /**
      * One reading of the table.
      *
-     * @param closeWait  connections in CLOSE_WAIT, as {@code localPort << 16 | remotePort}
+     * @param closeWait  connections in CLOSE_WAIT, as {@link #portPair} keys
      * @param listening  local ports in LISTEN
      */
     public record View(Map<Object, Counts> byRemote, Set<Long> closeWait, Set<Integer> listening, long lines,
@@ -117,6 +117,11 @@ public final class KernelTcpTable {
                 System.nanoTime() - start, System.currentTimeMillis());
     }
 
+    /** A connection as a number, {@code localPort << 16 | remotePort}: how {@link View#closeWait} names it. */
+    public static long portPair(int localPort, int remotePort) {
+        return ((long) localPort << 16) | remotePort;
+    }
+
     /** The key {@link View#to} uses for an endpoint: IPv4 (also IPv4-mapped) as a number, IPv6 as text. */
     static Object key(InetSocketAddress remote) {
         InetAddress address = remote.getAddress();
@@ -156,7 +161,7 @@ public final class KernelTcpTable {
                 return;
             }
             if (state == KernelRows.CLOSE_WAIT) {
-                closeWait.add(((long) localPort << 16) | row.port(KernelRows.REMOTE));
+                closeWait.add(portPair(localPort, row.port(KernelRows.REMOTE)));
             }
             Object key = row.remoteKey();
             Counts counts = byRemote.get(key);

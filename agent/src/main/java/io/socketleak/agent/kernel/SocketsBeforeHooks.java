@@ -33,7 +33,7 @@ public final class SocketsBeforeHooks {
      * The process's open TCP sockets now, but those the hooks track, or an empty list where /proc is
      * not there. Read once the hooks are in, so that every socket is either tracked or listed.
      *
-     * @param tracked the tracked connections, as {@code Tracker.portPair(localPort, remotePort)}
+     * @param tracked the tracked connections, as {@link KernelTcpTable#portPair} keys
      */
     public static List<Socket> read(Set<Long> tracked) {
         Map<Long, ?> inodes = openSocketInodes();
@@ -46,7 +46,7 @@ public final class SocketsBeforeHooks {
             rows.read(table, row -> {
                 long inode = row.decimal(KernelRows.INODE);
                 if (row.isConnection() && inodes.containsKey(inode) && !tracked.contains(
-                        ((long) row.port(KernelRows.LOCAL) << 16) | row.port(KernelRows.REMOTE))) {
+                        KernelTcpTable.portPair(row.port(KernelRows.LOCAL), row.port(KernelRows.REMOTE)))) {
                     sockets.add(new Socket(inode, row.address(KernelRows.LOCAL), row.address(KernelRows.REMOTE),
                             KernelRows.Row.stateName(row.state())));
                 }

@@ -1,5 +1,6 @@
 package io.socketleak.agent.tracking;
 
+import io.socketleak.agent.kernel.KernelTcpTable;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -40,7 +41,7 @@ final class Leaks {
         awaitingClose.add(record);
     }
 
-    /** Open sockets the kernel shows in CLOSE_WAIT ({@link Tracker#portPair} keys) have had their peer close. */
+    /** Open sockets the kernel shows in CLOSE_WAIT ({@link KernelTcpTable#portPair} keys) have had their peer close. */
     void peerClosedPerKernel(Iterable<TrackedSocket> open, java.util.Set<Long> closeWaitPorts) {
         if (closeWaitPorts.isEmpty()) {
             return;
@@ -48,7 +49,7 @@ final class Leaks {
         long now = System.nanoTime();
         for (TrackedSocket r : open) {
             if (r.endOfStreamAtNanos == 0 && r.outputShutdownAtNanos == 0 && r.remote != null
-                    && closeWaitPorts.contains(Tracker.portPair(r.localPort, r.remote.getPort()))) {
+                    && closeWaitPorts.contains(KernelTcpTable.portPair(r.localPort, r.remote.getPort()))) {
                 r.endOfStreamAtNanos = now;
                 awaitingClose.add(r);
             }

@@ -1,5 +1,6 @@
 package io.socketleak.agent.tracking;
 
+import io.socketleak.agent.kernel.KernelTcpTable;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.HashMap;
@@ -129,12 +130,12 @@ public final class Snapshots {
         }
     }
 
-    /** The (local port, remote port) of each open socket, as {@link Tracker#portPair} keys. */
+    /** The (local port, remote port) of each open socket, as {@link KernelTcpTable#portPair} keys. */
     public Set<Long> openPortPairs() {
         Set<Long> pairs = new HashSet<>();
         for (TrackedSocket r : tracker.open.values()) {
             if (r.remote != null) {
-                pairs.add(Tracker.portPair(r.localPort, r.remote.getPort()));
+                pairs.add(KernelTcpTable.portPair(r.localPort, r.remote.getPort()));
             }
         }
         return pairs;

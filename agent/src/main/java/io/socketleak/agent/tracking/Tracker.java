@@ -1,5 +1,6 @@
 package io.socketleak.agent.tracking;
 
+import io.socketleak.agent.kernel.KernelTcpTable;
 import java.lang.ref.Reference;
 import java.lang.ref.ReferenceQueue;
 import java.net.InetSocketAddress;
@@ -212,7 +213,7 @@ public final class Tracker {
     }
 
     /**
-     * The kernel shows these connections (local port, remote port) in CLOSE_WAIT: the peer has closed
+     * The kernel shows these connections ({@link KernelTcpTable#portPair} keys) in CLOSE_WAIT: the peer has closed
      * even if the application never read the end of stream. From now they are watched like any
      * socket whose end of stream was read.
      */
@@ -287,10 +288,5 @@ public final class Tracker {
 
     public long exhaustions(Exhaustion kind) {
         return exhaustions.get(kind);
-    }
-
-    /** The key {@link #peerClosedPerKernel} expects for a connection. */
-    public static long portPair(int localPort, int remotePort) {
-        return ((long) localPort << 16) | remotePort;
     }
 }
