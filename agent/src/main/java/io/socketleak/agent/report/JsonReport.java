@@ -177,13 +177,13 @@ public final class JsonReport {
                     .field("ageMillis", report.kernel().ageMillis())
                     .endObject();
         }
-        if (report.openedBeforeAttach() == null) {
+        if (report.socketsBeforeHooks() == null) {
             json.name("openedBeforeAttach").nullValue();
         } else {
-            json.field("openedBeforeAttachCount", report.openedBeforeAttach().size());
+            json.field("openedBeforeAttachCount", report.socketsBeforeHooks().size());
             json.name("openedBeforeAttach").beginArray();
-            for (SocketsBeforeHooks.Socket socket : report.openedBeforeAttach().subList(0,
-                    Math.min(SocketsBeforeHooks.MAX_LISTED, report.openedBeforeAttach().size()))) {
+            for (SocketsBeforeHooks.Socket socket : report.socketsBeforeHooks().subList(0,
+                    Math.min(SocketsBeforeHooks.MAX_LISTED, report.socketsBeforeHooks().size()))) {
                 json.beginObject().field("local", socket.local()).field("remote", socket.remote())
                         .field("state", socket.state()).endObject();
             }

@@ -18,12 +18,12 @@ import java.util.List;
  * @param stillOpen sockets open at exit, as leaks; empty except in the exit report with {@code failOnLeak}
  * @param budgets   the port budget of each of {@code sockets.destinations()}, in the same order
  * @param kernel    the last reading of the kernel's connection table, or null where there is none
- * @param openedBeforeAttach sockets that were open when the agent attached and still are (no stack);
- *                  null when the agent started with the JVM
+ * @param socketsBeforeHooks sockets open before the hooks went in and still open (no stack; the JSON's
+ *                  {@code openedBeforeAttach}); null when none could have come before the hooks
  */
 public record Report(long pid, Instant time, Snapshot sockets, List<Leak> stillOpen, List<PortBudget> budgets,
                      FileDescriptors fileDescriptors, TcpSettings tcp, KernelReading kernel,
-                     List<SocketsBeforeHooks.Socket> openedBeforeAttach, Health health) {
+                     List<SocketsBeforeHooks.Socket> socketsBeforeHooks, Health health) {
 
     /** When and how the kernel's table was last read: its size and the time the read took. */
     public record KernelReading(long connections, double scanMillis, long ageMillis) {

@@ -62,7 +62,7 @@ public final class TextReport {
                     .append(" other call sites\n");
         }
 
-        List<SocketsBeforeHooks.Socket> before = report.openedBeforeAttach();
+        List<SocketsBeforeHooks.Socket> before = report.socketsBeforeHooks();
         if (before != null && !before.isEmpty()) {
             out.append('\n').append("Open since before tracking began (before an attach, or opened by another agent first; no stack): ")
                     .append(before.size()).append('\n');
