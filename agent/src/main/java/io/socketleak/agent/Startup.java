@@ -20,7 +20,11 @@ public final class Startup {
             try {
                 options = Options.parse(args, System.getProperties(), System.getenv());
             } catch (BadOptionException e) {
-                System.err.println("socket-leak-agent: " + e.getMessage() + "; agent not started");
+                if (Options.failOnLeakAsked(args, System.getProperties(), System.getenv())) {
+                    failAtExit(e.getMessage());
+                } else {
+                    System.err.println("socket-leak-agent: " + e.getMessage() + "; agent not started");
+                }
                 return;
             }
             if (System.getProperty(AgentProtocol.VERSION_PROPERTY) != null) {
@@ -33,5 +37,23 @@ public final class Startup {
         } catch (Throwable t) {
             AgentMain.failed(t);
         }
+    }
+
+    /**
+     * A CI gate must not be switched off by a typo: with {@code failOnLeak} asked for and an option
+     * bad, the application runs without the agent, and the JVM exits with status 4 and the reason.
+     */
+    private static void failAtExit(String reason) {
+        System.err.println("socket-leak-agent: " + reason + "; agent not started (failOnLeak was asked for:"
+                + " this JVM will exit with status 4)");
+        Runtime.getRuntime().addShutdownHook(new Thread("socket-leak-agent-exit") {
+            @Override
+            public void run() {
+                System.err.println("socket-leak-agent: exit status 4: the agent did not run, so no leak could be"
+                        + " checked (failOnLeak was asked for): " + reason);
+                System.err.flush();
+                Runtime.getRuntime().halt(4);
+            }
+        });
     }
 }

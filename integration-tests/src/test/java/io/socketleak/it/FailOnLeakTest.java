@@ -9,6 +9,8 @@ import io.socketleak.it.support.AgentReport;
 import io.socketleak.it.support.ChildJvm;
 import java.nio.file.Path;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
 import org.junit.jupiter.api.io.TempDir;
 
 /** {@code failOnLeak}: an application run in CI exits with status 3 when it leaked a socket. */
@@ -37,5 +39,34 @@ class FailOnLeakTest {
         ChildJvm.Result run = new ChildJvm().withAgent("interval=0,failOnLeak=true").run(LeavesOneOpen.class, "clean");
         assertEquals(0, run.exitCode(), run.stderr());
         assertTrue(run.stderr().contains("at exit: open=0"), run.stderr());
+    }
+
+    /** A typo must not switch a CI gate off: the application runs, without the agent, and the JVM exits with 4. */
+    @ParameterizedTest
+    @ValueSource(strings = {"failOnLeak=true,closeWaitAfter=2x", "failOnLeak=1", "interval=0,failOnLeak=true,badKey=1"})
+    void aBadOptionBesideFailOnLeakLetsTheApplicationRunAndExitsWithFour(String options) throws Exception {
+        ChildJvm.Result run = new ChildJvm().withAgent(options).run(LeavesOneOpen.class, "clean");
+        assertEquals(4, run.exitCode(), run.stderr());
+        assertEquals("main done", run.stdout().trim(), "the application ran");
+        assertTrue(run.stderr().contains("agent not started (failOnLeak was asked for: this JVM will exit with"
+                + " status 4)"), run.stderr());
+        assertTrue(run.stderr().contains("socket-leak-agent: exit status 4: the agent did not run"), run.stderr());
+    }
+
+    @Test
+    void aBadOptionByEnvironmentBesideFailOnLeakByEnvironmentExitsWithFourToo() throws Exception {
+        ChildJvm.Result run = new ChildJvm().withAgent("").env("SOCKETLEAK_FAIL_ON_LEAK", "true")
+                .env("SOCKETLEAK_INTERVAL", "abc").run(LeavesOneOpen.class, "clean");
+        assertEquals(4, run.exitCode(), run.stderr());
+        assertEquals("main done", run.stdout().trim());
+    }
+
+    @Test
+    void aBadOptionWithoutFailOnLeakLeavesTheApplicationsOwnExitStatus() throws Exception {
+        ChildJvm.Result run = new ChildJvm().withAgent("closeWaitAfter=2x").run(LeavesOneOpen.class, "clean");
+        assertEquals(0, run.exitCode(), run.stderr());
+        assertEquals("main done", run.stdout().trim());
+        assertTrue(run.stderr().contains("bad option 'closeWaitAfter=2x'"), run.stderr());
+        assertTrue(!run.stderr().contains("status 4"), run.stderr());
     }
 }

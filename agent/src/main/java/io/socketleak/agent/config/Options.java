@@ -177,6 +177,34 @@ public record Options(
                 jmx, log, maxTracked);
     }
 
+    /**
+     * Whether {@code failOnLeak} was asked for, in any of the three sources, whatever else is wrong:
+     * any value but {@code false} counts ({@code failOnLeak=1} is a typo of a CI gate, not a "no").
+     */
+    public static boolean failOnLeakAsked(String agentArgs, Map<?, ?> properties, Map<String, String> env) {
+        Key key = Key.FAIL_ON_LEAK;
+        boolean given = false;
+        if (agentArgs != null) {
+            for (String item : agentArgs.split(",", -1)) {
+                String entry = item.strip();
+                int eq = entry.indexOf('=');
+                String name = eq < 0 ? entry : entry.substring(0, eq).strip();
+                if (name.equals(key.name)) {
+                    given = true;
+                    if (eq < 0 || !entry.substring(eq + 1).strip().equalsIgnoreCase("false")) {
+                        return true;
+                    }
+                }
+            }
+        }
+        if (given) {
+            return false; // the arguments come first, as in parse()
+        }
+        Object fromProperty = properties.get(key.propertyName());
+        String value = fromProperty != null ? fromProperty.toString() : env.get(key.environmentName());
+        return value != null && !value.strip().equalsIgnoreCase("false");
+    }
+
     /** A value as it can stand in a one-line message: control characters shown as escapes. */
     static String oneLine(String value) {
         StringBuilder out = new StringBuilder(value.length());

@@ -378,4 +378,29 @@ class OptionsTest {
         }
         assertNull(Options.Key.named("colour"));
     }
+
+    // ---- failOnLeak asked for, whatever else is wrong --------------------------------------------
+
+    @ParameterizedTest
+    @ValueSource(strings = {"failOnLeak=true", "failOnLeak=1", "failOnLeak=yes", "failOnLeak",
+        "closeWaitAfter=2x,failOnLeak=true", "badKey=1, failOnLeak = true", "failOnLeak=true,failOnLeak=true"})
+    void failOnLeakCountsAsAskedForInAnyFormButFalse(String agentArgs) {
+        assertTrue(Options.failOnLeakAsked(agentArgs, Map.of(), NONE), agentArgs);
+    }
+
+    @ParameterizedTest
+    @ValueSource(strings = {"", "failOnLeak=false", "failOnLeak=FALSE", "interval=abc", "failOnLeakX=true"})
+    void failOnLeakIsNotAskedForWhenAbsentOrFalse(String agentArgs) {
+        assertFalse(Options.failOnLeakAsked(agentArgs, Map.of(), NONE), agentArgs);
+    }
+
+    @Test
+    void failOnLeakCanBeAskedForByPropertyOrEnvironment() {
+        assertTrue(Options.failOnLeakAsked(null, Map.of("socketleak.failOnLeak", "true"), NONE));
+        assertTrue(Options.failOnLeakAsked(null, Map.of(), Map.of("SOCKETLEAK_FAIL_ON_LEAK", "on")));
+        assertFalse(Options.failOnLeakAsked(null, Map.of("socketleak.failOnLeak", "false"),
+                Map.of("SOCKETLEAK_FAIL_ON_LEAK", "true")), "the property comes first");
+        assertFalse(Options.failOnLeakAsked("failOnLeak=false", Map.of("socketleak.failOnLeak", "true"), NONE),
+                "the arguments come first");
+    }
 }
