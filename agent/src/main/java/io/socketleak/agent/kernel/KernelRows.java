@@ -62,27 +62,30 @@ final class KernelRows {
     }
 
     void read(InputStream in, Visitor visitor) throws IOException {
+        // The loops over bytes (append, tokenize) make no calls, so that the JIT compiles them alone and
+        // soon; this loop runs once a row, and its compilation, which takes in the visitor, comes late.
         boolean header = true;
         row.length = 0;
         int n;
         while ((n = in.read(buffer)) > 0) {
-            for (int i = 0; i < n; i++) {
-                byte c = buffer[i];
-                if (c != '\n') {
-                    if (row.length < LONGEST_LINE) {
-                        row.line[row.length++] = c;
-                    }
-                    continue;
-                }
+            int next;
+            for (int p = 0; p < n && (next = row.append(buffer, p, n)) >= 0; p = next + 1) {
                 if (!header) {
-                    row.visit(visitor);
+                    deliver(visitor);
                 }
                 header = false;
                 row.length = 0;
             }
         }
         if (!header) {
-            row.visit(visitor); // a last line without its newline
+            deliver(visitor); // a last line without its newline
+        }
+    }
+
+    private void deliver(Visitor visitor) {
+        row.tokenize();
+        if (row.fields > 0) {
+            visitor.row(row);
         }
     }
 
@@ -94,7 +97,27 @@ final class KernelRows {
         private int length;
         private int fields;
 
-        private void visit(Visitor visitor) {
+        /**
+         * Adds {@code bytes[from, to)} up to the first newline to the line (past {@link #LONGEST_LINE},
+         * the rest of a line is dropped).
+         *
+         * @return the newline's index, or -1 when the bytes end first
+         */
+        private int append(byte[] bytes, int from, int to) {
+            for (int i = from; i < to; i++) {
+                byte c = bytes[i];
+                if (c == '\n') {
+                    return i;
+                }
+                if (length < LONGEST_LINE) {
+                    line[length++] = c;
+                }
+            }
+            return -1;
+        }
+
+        /** Finds the line's space-separated fields, up to {@link #MOST_FIELDS}. */
+        private void tokenize() {
             fields = 0;
             int p = 0;
             while (fields < MOST_FIELDS) {
@@ -109,9 +132,6 @@ final class KernelRows {
                     p++;
                 }
                 ends[fields++] = p;
-            }
-            if (fields > 0) {
-                visitor.row(this);
             }
         }
 
