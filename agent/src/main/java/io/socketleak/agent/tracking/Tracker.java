@@ -52,7 +52,7 @@ public final class Tracker {
     private final AtomicLong openNow = new AtomicLong();
     /** Numbers the sockets: a client asking twice knows them again by it. */
     private final AtomicLong ids = new AtomicLong();
-    final Counts<Exhaustion> exhaustions = new Counts<>(Exhaustion.class);
+    private final Counts<Exhaustion> exhaustions = new Counts<>(Exhaustion.class);
     volatile String lastExhaustion;
 
     /**
