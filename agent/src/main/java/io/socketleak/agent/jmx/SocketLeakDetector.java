@@ -1,6 +1,5 @@
 package io.socketleak.agent.jmx;
 
-import io.socketleak.agent.budget.PortBudget;
 import io.socketleak.agent.instrument.HookStatus;
 import io.socketleak.agent.kernel.FileDescriptors;
 import io.socketleak.agent.report.AgentLog;
@@ -13,7 +12,11 @@ import io.socketleak.protocol.AgentProtocol;
 import javax.management.MBeanServer;
 import javax.management.ObjectName;
 
-/** The MXBean: each read takes a fresh snapshot, so numbers are current, never cached. */
+/**
+ * The MXBean. Each read is current, never cached: an attribute reads the tracker's counts (cheap, for
+ * consoles and scrapers that read them all every few seconds); only {@code report()} and
+ * {@code reportJson()} build a whole report.
+ */
 public final class SocketLeakDetector implements SocketLeakDetectorMXBean {
 
     private final Reporter reporter;
@@ -42,61 +45,57 @@ public final class SocketLeakDetector implements SocketLeakDetectorMXBean {
 
     @Override
     public long getOpenSockets() {
-        return now().sockets().openSockets();
+        return snapshots.totals().openSockets();
     }
 
     @Override
     public long getListeningSockets() {
-        return now().sockets().listening();
+        return snapshots.totals().listening();
     }
 
     @Override
     public long getOpened() {
-        return now().sockets().counters().opened();
+        return snapshots.totals().counters().opened();
     }
 
     @Override
     public long getClosed() {
-        return now().sockets().counters().closed();
+        return snapshots.totals().counters().closed();
     }
 
     @Override
     public long getActiveCloses() {
-        return now().sockets().counters().activeCloses();
+        return snapshots.totals().counters().activeCloses();
     }
 
     @Override
     public long getPassiveCloses() {
-        return now().sockets().counters().passiveCloses();
+        return snapshots.totals().counters().passiveCloses();
     }
 
     @Override
     public long getAbortiveCloses() {
-        return now().sockets().counters().abortiveCloses();
+        return snapshots.totals().counters().abortiveCloses();
     }
 
     @Override
     public long getCollectedUnclosed() {
-        return now().sockets().counters().collectedUnclosed();
+        return snapshots.totals().counters().collectedUnclosed();
     }
 
     @Override
     public long getCloseWaitLeaks() {
-        return now().sockets().counters().closeWaitLeaks();
+        return snapshots.totals().counters().closeWaitLeaks();
     }
 
     @Override
     public long getLeaks() {
-        return now().leakCount();
+        return snapshots.totals().leaks();
     }
 
     @Override
     public double getWorstPortUtilization() {
-        double worst = 0;
-        for (PortBudget budget : now().budgets()) {
-            worst = Math.max(worst, budget.utilization());
-        }
-        return worst;
+        return reporter.worstPortUtilization();
     }
 
     @Override

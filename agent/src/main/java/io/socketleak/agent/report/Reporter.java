@@ -20,7 +20,9 @@ import java.nio.file.StandardOpenOption;
 import java.nio.file.attribute.PosixFilePermissions;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.ArrayList;
 import java.util.List;
+import java.util.Set;
 import java.util.function.Supplier;
 
 /** Builds reports from the tracker and the system's readings, and writes them where the options say. */
@@ -63,14 +65,29 @@ public final class Reporter {
         Snapshot snapshot = snapshots.snapshot();
         TcpSettings settings = readings.tcpSettings();
         KernelTcpTable.View view = readings.kernelView();
-        List<PortBudget> budgets = new java.util.ArrayList<>(snapshot.destinations().size());
-        for (Snapshot.DestinationStats d : snapshot.destinations()) {
-            budgets.add(PortBudget.of(d, settings, view, java.util.Set.of()));
-        }
+        List<PortBudget> budgets = budgets(snapshot.destinations(), settings, view);
         Report.KernelReading reading = view == null ? null : new Report.KernelReading(view.lines(),
                 view.scanNanos() / 1e6, System.currentTimeMillis() - view.takenAtMillis());
         return new Report(pid, Instant.now(), snapshot, stillOpen, budgets, fds, settings, reading, before,
                 health.get());
+    }
+
+    /** The fullest destination's port budget, 0 to 1, without building a report. */
+    public double worstPortUtilization() {
+        double worst = 0;
+        for (PortBudget budget : budgets(snapshots.destinations(), readings.tcpSettings(), readings.kernelView())) {
+            worst = Math.max(worst, budget.utilization());
+        }
+        return worst;
+    }
+
+    private static List<PortBudget> budgets(List<Snapshot.DestinationStats> destinations, TcpSettings tcp,
+                                            KernelTcpTable.View kernel) {
+        List<PortBudget> budgets = new ArrayList<>(destinations.size());
+        for (Snapshot.DestinationStats d : destinations) {
+            budgets.add(PortBudget.of(d, tcp, kernel, Set.of()));
+        }
+        return budgets;
     }
 
     /**

@@ -59,6 +59,19 @@ public record Snapshot(long openSockets, long notStoredOpen, long listening, Cou
     public record SiteCount(String blame, long count) {
     }
 
+    /**
+     * The counts of a snapshot without its lists.
+     *
+     * @param openSockets connected sockets open now, as {@link Snapshot#openSockets()}
+     * @param listening   listening sockets open now
+     */
+    public record Totals(long openSockets, long listening, Counters counters) {
+        /** Leaks found so far (collected and CLOSE_WAIT), as {@link Snapshot#leakCount()} counts them. */
+        public long leaks() {
+            return counters.collectedUnclosed() + counters.closeWaitLeaks();
+        }
+    }
+
     public long leakCount() {
         long n = 0;
         for (Leak leak : leaks) {

@@ -65,18 +65,43 @@ public final class Snapshots {
                         List.copyOf(s.remotes)));
             }
             sites.sort(MOST_OPEN_FIRST);
-            Leaks leaks = tracker.leaks;
-            Counts<CloseKind> closes = tracker.closes;
-            Snapshot.Counters counters = new Snapshot.Counters(tracker.openedSoFar(), closes.total(),
-                    closes.get(CloseKind.ACTIVE), closes.get(CloseKind.PASSIVE), closes.get(CloseKind.ABORTIVE),
-                    leaks.collectedUnclosed(), leaks.closeWait(), tracker.notStored.sum(), tracker.excluded.sum());
-            // Sockets past the cap that are still open: each close of a socket not stored is one of them.
-            long notStoredOpen = Math.max(0, tracker.notStored.sum() - tracker.closesOfUnknown.sum());
+            long notStoredOpen = notStoredOpen();
             Snapshot.Exhaustions exhaustions = new Snapshot.Exhaustions(tracker.exhaustions(Exhaustion.PORTS),
                     tracker.exhaustions(Exhaustion.FILE_DESCRIPTORS), tracker.lastExhaustion);
-            return new Snapshot(stored + notStoredOpen, notStoredOpen, tracker.listeners().size(), counters, sites,
-                    leaks.all(), tracker.budgetAlarms().destinationStats(), exhaustions);
+            return new Snapshot(stored + notStoredOpen, notStoredOpen, tracker.listeners().size(), counters(), sites,
+                    tracker.leaks.all(), tracker.budgetAlarms().destinationStats(), exhaustions);
         }
+    }
+
+    /**
+     * The counts alone, as in {@link #snapshot()}, without the call sites, leaks and destinations it
+     * lists: for what is read often (the MXBean's attributes, a monitoring agent's scrape).
+     */
+    public Snapshot.Totals totals() {
+        synchronized (tracker) {
+            tracker.process();
+            long stored = 0;
+            for (TrackedSocket r : tracker.open.values()) {
+                if (r.isReportedOpen()) {
+                    stored++;
+                }
+            }
+            long notStoredOpen = notStoredOpen();
+            return new Snapshot.Totals(stored + notStoredOpen, tracker.listeners().size(), counters());
+        }
+    }
+
+    private Snapshot.Counters counters() {
+        Counts<CloseKind> closes = tracker.closes;
+        Leaks leaks = tracker.leaks;
+        return new Snapshot.Counters(tracker.openedSoFar(), closes.total(), closes.get(CloseKind.ACTIVE),
+                closes.get(CloseKind.PASSIVE), closes.get(CloseKind.ABORTIVE), leaks.collectedUnclosed(),
+                leaks.closeWait(), tracker.notStored.sum(), tracker.excluded.sum());
+    }
+
+    /** Sockets past the cap that are still open: each close of a socket not stored is one of them. */
+    private long notStoredOpen() {
+        return Math.max(0, tracker.notStored.sum() - tracker.closesOfUnknown.sum());
     }
 
     /** Sockets still open, as leaks of kind {@link LeakKind#OPEN_AT_EXIT}, one entry per call site. */
@@ -115,6 +140,11 @@ public final class Snapshots {
             return new Scope(window.fromNanos(), window.toNanos(), leaks.openedIn(window), stillOpen,
                     leaks.allKept());
         }
+    }
+
+    /** The destinations alone, cheaply (no snapshot): their ports in use. */
+    public List<Snapshot.DestinationStats> destinations() {
+        return tracker.budgetAlarms().destinationStats();
     }
 
     public StackWork stackWork() {

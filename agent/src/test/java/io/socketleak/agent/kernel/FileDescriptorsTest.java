@@ -1,15 +1,19 @@
 package io.socketleak.agent.kernel;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import java.io.File;
+import java.io.IOException;
 import java.net.InetAddress;
 import java.net.ServerSocket;
 import org.junit.jupiter.api.Test;
 
 class FileDescriptorsTest {
     private static final int SOCKETS = 100;
+    /** Descriptors this JVM's other threads (the test runner's, the JIT's class loading) may open meanwhile. */
+    private static final int OTHERS = 5;
 
     @Test
     void theOpenCountGrowsByEachSocketOpenedAndAgreesWithAListing() throws Exception {
@@ -22,9 +26,9 @@ class FileDescriptorsTest {
             for (int i = 0; i < SOCKETS; i++) {
                 sockets[i] = new ServerSocket(0, 1, InetAddress.getLoopbackAddress());
             }
-            FileDescriptors during = FileDescriptors.read();
-            assertEquals(before + SOCKETS, during.open());
-            assertEquals(FileDescriptors.countByListing(), FileDescriptors.openCount());
+            long grown = FileDescriptors.read().open() - before;
+            assertTrue(grown >= SOCKETS && grown <= SOCKETS + OTHERS, "grew by " + grown);
+            assertEquals(0, differenceFromAListing(), "the count and a listing of /proc/self/fd");
         } finally {
             for (ServerSocket s : sockets) {
                 if (s != null) {
@@ -32,6 +36,19 @@ class FileDescriptorsTest {
                 }
             }
         }
-        assertEquals(before, FileDescriptors.read().open());
+        long left = FileDescriptors.read().open() - before;
+        assertTrue(left >= -OTHERS && left <= OTHERS, "after the closes: " + left);
+    }
+
+    /** The count less a listing taken right after it; read again if another thread opened or closed one between. */
+    private static long differenceFromAListing() throws IOException {
+        long difference = 0;
+        for (int attempt = 0; attempt < 5; attempt++) {
+            difference = FileDescriptors.openCount() - FileDescriptors.countByListing();
+            if (difference == 0) {
+                return 0;
+            }
+        }
+        return difference;
     }
 }

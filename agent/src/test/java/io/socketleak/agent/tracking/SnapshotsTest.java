@@ -8,6 +8,7 @@ import io.socketleak.agent.testing.ApplicationCode;
 import java.lang.ref.Reference;
 import java.net.InetSocketAddress;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Set;
 import java.util.TreeSet;
@@ -22,7 +23,17 @@ class SnapshotsTest {
             (leak, first) -> { }, () -> { });
     private final Snapshots snapshots = new Snapshots(tracker);
 
+    /** The sockets of a test, reachable (open) until it ends. */
+    private final List<Object> held = new ArrayList<>();
+
+    /** Opens a socket that stays reachable for the test's length. */
     private Object open() {
+        Object socket = openUnheld();
+        held.add(socket);
+        return socket;
+    }
+
+    private Object openUnheld() {
         Object socket = new Object();
         ApplicationCode.run(CLIENT, () -> tracker.opened(socket, REMOTE, 50_000, false));
         return socket;
@@ -43,7 +54,7 @@ class SnapshotsTest {
 
     /** Opens a socket, notes the ids open since the mark, and drops it: only the tracker's weak reference is left. */
     private Set<Long> openAndDrop(long mark) {
-        Object socket = open();
+        Object socket = openUnheld();
         try {
             return openIds(snapshots.since(mark));
         } finally {
@@ -128,5 +139,28 @@ class SnapshotsTest {
         Scope after = snapshots.since(mark);
         assertEquals(whileOpen, leakIds(after));
         assertEquals(Set.of(), openIds(after));
+    }
+
+    @Test
+    void theTotalsAreTheSnapshotsCountsWithoutItsLists() {
+        Object closed = open();
+        Object peerClosed = open();
+        open();
+        Object listener = new Object();
+        held.add(listener);
+        tracker.closed(closed, 0);
+        tracker.endOfStream(peerClosed); // closeWaitAfter is zero: a CLOSE_WAIT leak at once
+        tracker.listeners().listening(listener);
+        Snapshot.Totals totals = snapshots.totals();
+        Snapshot snapshot = snapshots.snapshot();
+        assertEquals(snapshot.openSockets(), totals.openSockets());
+        assertEquals(snapshot.listening(), totals.listening());
+        assertEquals(snapshot.counters(), totals.counters());
+        assertEquals(snapshot.leakCount(), totals.leaks());
+        assertEquals(2, totals.openSockets());
+        assertEquals(1, totals.listening());
+        assertEquals(1, totals.leaks());
+        assertEquals(3, totals.counters().opened());
+        assertEquals(1, totals.counters().activeCloses());
     }
 }
