@@ -39,7 +39,7 @@ bench="$here/target/benchmarks.jar"
 
 # Build only what is missing, and before entering a network namespace (Maven may download).
 if [ -z "${BENCH_NETNS:-}" ]; then
-  if [ ! -f "$agent" ]; then (cd "$root" && mvn -B -q -pl agent package -DskipTests); fi
+  if [ ! -f "$agent" ]; then (cd "$root" && mvn -B -q -pl agent -am package -DskipTests); fi
   if [ ! -f "$bench" ]; then (cd "$root" && mvn -B -q -pl benchmarks -am package -DskipTests); fi
   # The start-up table needs GNU time; without it the suite says so and skips the table.
   if [ ! -x /usr/bin/time ] && [ "${only[0]:-}" != --only ] && [ "$(id -u)" = 0 ] \

@@ -24,8 +24,6 @@ import java.util.zip.ZipFile;
  * here reaches the application: the agent stays off and the application runs on.
  */
 public final class AgentMain {
-    /** Set to the agent's version in a JVM the agent runs in: how the command line and tests tell. */
-
     private AgentMain() {
     }
 

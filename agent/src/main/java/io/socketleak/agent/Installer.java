@@ -50,7 +50,7 @@ public final class Installer {
         Snapshots snapshots = new Snapshots(tracker);
         Readings readings = new Readings(tcp, options.portRange(), options.timeWait());
         Reporter reporter = new Reporter(snapshots, readings, new Health(hooks, snapshots));
-        AgentThread detector = new AgentThread(tracker, reporter, readings,
+        AgentThread agentThread = new AgentThread(tracker, reporter, readings,
                 new BudgetWatch(tracker, log, options.warnAt()), alarm, options, log);
         Instrumenter.Installation installation;
         try {
@@ -85,15 +85,15 @@ public final class Installer {
         }
         mxBean.ready(new SocketLeakDetector(reporter, snapshots, hooks, AgentMain.version()));
         if (installation.loadedBefore(Hooks.MANAGEMENT)) {
-            detector.atStart(new Runnable() { // it may exist already, made before the hook
+            agentThread.atStart(new Runnable() { // it may exist already, made before the hook
                 @Override
                 public void run() {
                     mxBean.platformServerMayExist();
                 }
             });
         }
-        detector.start();
-        Runtime.getRuntime().addShutdownHook(detector.exitHook());
+        agentThread.start();
+        Runtime.getRuntime().addShutdownHook(agentThread.exitHook());
         log.info((attached ? "attached" : "started") + ": tracking TCP sockets ("
                 + (hooks.allInstalled() ? "all " + hooks.describe().size() + " hooks installed" : "some hooks missing")
                 + "); summary every " + (options.interval().isZero() ? "never" : Durations.format(options.interval()))

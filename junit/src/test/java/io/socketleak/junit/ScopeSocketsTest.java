@@ -46,6 +46,14 @@ class ScopeSocketsTest {
     }
 
     @Test
+    void aFieldTheAgentLeftNullReadsAsAQuestionMark() {
+        Finding open = ScopeSockets.fromJson(answer(List.of(),
+                List.of(new Scope.OpenSocket(5, null, false, null, 1, FOO)), true)).findings().get(0);
+        assertEquals("?", open.thread());
+        assertEquals("?", open.remote());
+    }
+
+    @Test
     void aSocketLeftInCloseWaitIsListedOnceNotAlsoAsOpen() {
         ScopeSockets sockets = ScopeSockets.fromJson(answer(
                 List.of(new Scope.LeakEvent(1, 7, LeakKind.CLOSE_WAIT, 0, "10.0.0.5:443", false, 1000, "main", FOO)),

@@ -3,7 +3,11 @@ package io.socketleak.protocol;
 import java.time.Duration;
 import java.util.Locale;
 
-/** Durations as users write them: {@code 500ms}, {@code 30s}, {@code 5m}, {@code 1h}; a bare number is seconds. */
+/**
+ * Durations as users write them, one grammar for the agent's options and the JUnit extension's grace
+ * periods: {@code 500ms}, {@code 30s}, {@code 1.5s}, {@code 5m}, {@code 1h} (no space before the
+ * unit); a bare number is seconds.
+ */
 public final class Durations {
     private Durations() {
     }

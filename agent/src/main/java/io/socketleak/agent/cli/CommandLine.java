@@ -25,7 +25,6 @@ import javax.management.remote.JMXServiceURL;
  * one-line reason), 2 usage error.
  */
 public final class CommandLine {
-    /** Set in a JVM the agent runs in, to its version: how {@code list} and {@code attach} tell. */
     static final int OK = 0;
     static final int FAILED = 1;
     static final int USAGE = 2;

@@ -106,52 +106,7 @@ public record Options(
      */
     public static Options parse(String agentArgs, Map<?, ?> properties, Map<String, String> env)
             throws BadOptionException {
-        Map<Key, List<String>> given = new LinkedHashMap<>();
-        if (agentArgs != null) {
-            for (String item : agentArgs.split(",", -1)) {
-                String entry = item.strip();
-                if (entry.isEmpty()) {
-                    continue;
-                }
-                int eq = entry.indexOf('=');
-                String name = eq < 0 ? entry : entry.substring(0, eq).strip();
-                Key key = Key.named(name);
-                if (key == null) {
-                    throw new BadOptionException("unknown option '" + oneLine(entry) + "': valid keys are "
-                            + keyNames());
-                }
-                if (eq < 0) {
-                    throw new BadOptionException("bad option '" + oneLine(entry) + "': expected " + name + "="
-                            + key.expected);
-                }
-                List<String> values = given.get(key);
-                if (values == null) {
-                    values = new ArrayList<>();
-                    given.put(key, values);
-                }
-                values.add(entry.substring(eq + 1).strip());
-            }
-        }
-        for (Key key : Key.values()) {
-            if (given.containsKey(key)) {
-                continue;
-            }
-            Object fromProperty = properties.get(key.propertyName());
-            String value = fromProperty != null ? fromProperty.toString() : env.get(key.environmentName());
-            if (value != null) {
-                List<String> values = new ArrayList<>();
-                if (key.repeatable) {
-                    for (String part : value.split(",", -1)) {
-                        if (!part.isBlank()) {
-                            values.add(part.strip());
-                        }
-                    }
-                } else {
-                    values.add(value.strip());
-                }
-                given.put(key, values);
-            }
-        }
+        Map<Key, List<String>> given = given(agentArgs, properties, env, true);
         Reader r = new Reader(given);
         Duration interval = r.duration(Key.INTERVAL, "60s");
         String report = r.text(Key.REPORT, null);
@@ -182,27 +137,81 @@ public record Options(
      * any value but {@code false} counts ({@code failOnLeak=1} is a typo of a CI gate, not a "no").
      */
     public static boolean failOnLeakAsked(String agentArgs, Map<?, ?> properties, Map<String, String> env) {
-        Key key = Key.FAIL_ON_LEAK;
-        boolean given = false;
-        if (agentArgs != null) {
-            for (String item : agentArgs.split(",", -1)) {
-                String entry = item.strip();
-                int eq = entry.indexOf('=');
-                String name = eq < 0 ? entry : entry.substring(0, eq).strip();
-                if (name.equals(key.name)) {
-                    given = true;
-                    if (eq < 0 || !entry.substring(eq + 1).strip().equalsIgnoreCase("false")) {
-                        return true;
-                    }
+        List<String> values;
+        try {
+            values = given(agentArgs, properties, env, false).get(Key.FAIL_ON_LEAK);
+        } catch (BadOptionException lenientNeverThrows) {
+            return true;
+        }
+        if (values != null) {
+            for (String value : values) {
+                if (!value.equalsIgnoreCase("false")) {
+                    return true;
                 }
             }
         }
-        if (given) {
-            return false; // the arguments come first, as in parse()
+        return false;
+    }
+
+    /**
+     * The values given for each key, from the first source that has the key: the agent arguments,
+     * then the system property, then the environment variable.
+     *
+     * @param strict whether an unknown key or a key without a value is an error; if not, the unknown
+     *               are left out and a known key without {@code =} has the empty value
+     */
+    private static Map<Key, List<String>> given(String agentArgs, Map<?, ?> properties, Map<String, String> env,
+                                                boolean strict) throws BadOptionException {
+        Map<Key, List<String>> given = new LinkedHashMap<>();
+        if (agentArgs != null) {
+            for (String item : agentArgs.split(",", -1)) {
+                String entry = item.strip();
+                if (entry.isEmpty()) {
+                    continue;
+                }
+                int eq = entry.indexOf('=');
+                String name = eq < 0 ? entry : entry.substring(0, eq).strip();
+                Key key = Key.named(name);
+                if (key == null) {
+                    if (strict) {
+                        throw new BadOptionException("unknown option '" + oneLine(entry) + "': valid keys are "
+                                + keyNames());
+                    }
+                    continue;
+                }
+                if (eq < 0 && strict) {
+                    throw new BadOptionException("bad option '" + oneLine(entry) + "': expected " + name + "="
+                            + key.expected);
+                }
+                List<String> values = given.get(key);
+                if (values == null) {
+                    values = new ArrayList<>();
+                    given.put(key, values);
+                }
+                values.add(eq < 0 ? "" : entry.substring(eq + 1).strip());
+            }
         }
-        Object fromProperty = properties.get(key.propertyName());
-        String value = fromProperty != null ? fromProperty.toString() : env.get(key.environmentName());
-        return value != null && !value.strip().equalsIgnoreCase("false");
+        for (Key key : Key.values()) {
+            if (given.containsKey(key)) {
+                continue;
+            }
+            Object fromProperty = properties.get(key.propertyName());
+            String value = fromProperty != null ? fromProperty.toString() : env.get(key.environmentName());
+            if (value != null) {
+                List<String> values = new ArrayList<>();
+                if (key.repeatable) {
+                    for (String part : value.split(",", -1)) {
+                        if (!part.isBlank()) {
+                            values.add(part.strip());
+                        }
+                    }
+                } else {
+                    values.add(value.strip());
+                }
+                given.put(key, values);
+            }
+        }
+        return given;
     }
 
     /** A value as it can stand in a one-line message: control characters shown as escapes. */

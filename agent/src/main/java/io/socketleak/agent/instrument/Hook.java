@@ -12,6 +12,8 @@ package io.socketleak.agent.instrument;
  * @param advice     what is inlined there
  */
 public record Hook(String event, String type, String method, String parameters, Advice advice) {
+    /** The event of the hooks of {@link Hooks#LINGER_SETS}. */
+    static final String LINGER_SET = "SO_LINGER set";
 
     /** Whether this hook is for a method of {@link #type} with this name and descriptor. */
     boolean matches(String name, String descriptor) {

@@ -2,7 +2,6 @@ package io.socketleak.agent.instrument;
 
 import java.util.IdentityHashMap;
 import java.util.List;
-import java.util.Map;
 
 /**
  * Rewrites one JDK class with its hooks inlined. Only the hooked methods' code changes; every other

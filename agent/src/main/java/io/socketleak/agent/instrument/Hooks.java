@@ -1,5 +1,6 @@
 package io.socketleak.agent.instrument;
 
+import java.util.ArrayList;
 import java.util.List;
 
 /**
@@ -19,13 +20,13 @@ public final class Hooks {
      * close can leave SO_LINGER unread. Without both, every close reads it.
      */
     public static final List<Hook> LINGER_SETS = List.of(
-            new Hook("SO_LINGER set", NET, "setSocketOption",
+            new Hook(Hook.LINGER_SET, NET, "setSocketOption",
                     "(Ljava/io/FileDescriptor;Ljava/net/SocketOption;Ljava/lang/Object;)", Advice.OPTION_SET),
-            new Hook("SO_LINGER set", NET, "setSocketOption",
+            new Hook(Hook.LINGER_SET, NET, "setSocketOption",
                     "(Ljava/io/FileDescriptor;Ljava/net/ProtocolFamily;Ljava/net/SocketOption;Ljava/lang/Object;)",
                     Advice.OPTION_SET_WITH_FAMILY));
 
-    public static final List<Hook> ALL = List.of(
+    public static final List<Hook> ALL = withLingerSets(
             // java.net.Socket (plain and SSL): every Socket, client or accepted, sits on a NioSocketImpl.
             new Hook("connected", SOCKET_IMPL, "connect", "(" + SOCKET_ADDRESS + "I)", Advice.CONNECTED),
             new Hook("accepted", SOCKET_IMPL, "accept", "(Ljava/net/SocketImpl;)", Advice.ACCEPTED_INTO_ARGUMENT),
@@ -56,9 +57,6 @@ public final class Hooks {
             new Hook("socket creation failed", NET, "socket", null, Advice.CREATION_FAILURE),
             new Hook("socket creation failed", NET, "serverSocket", null, Advice.CREATION_FAILURE),
 
-            LINGER_SETS.get(0),
-            LINGER_SETS.get(1),
-
             // ServerSocketChannel: listening sockets are counted, never leaks.
             new Hook("listening", SERVER_CHANNEL, "bind", "(" + SOCKET_ADDRESS + "I)", Advice.LISTENING),
             new Hook("accept failed", SERVER_CHANNEL, "accept", "()", Advice.FAILURE),
@@ -71,5 +69,11 @@ public final class Hooks {
                     Advice.MANAGEMENT_SERVER));
 
     private Hooks() {
+    }
+
+    private static List<Hook> withLingerSets(Hook... others) {
+        List<Hook> all = new ArrayList<>(List.of(others));
+        all.addAll(LINGER_SETS);
+        return List.copyOf(all);
     }
 }

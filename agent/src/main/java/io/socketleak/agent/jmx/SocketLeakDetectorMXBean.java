@@ -1,7 +1,7 @@
 package io.socketleak.agent.jmx;
 
 /**
- * The agent's management interface, {@code io.socketleak:type=SocketLeakDetector}. Open types only,
+ * The agent's management interface, registered as {@code AgentProtocol.OBJECT_NAME}. Open types only,
  * so that jconsole and JMX clients without the agent's classes can read it.
  */
 public interface SocketLeakDetectorMXBean {

@@ -15,8 +15,8 @@ public record FileDescriptors(long open, long max) {
     private static final String OWN_LIMITS = "/proc/self/limits";
 
     /**
-     * Reads the counts; (-1, -1) when they cannot be read, as when no descriptor is left to list them.
-     * On Linux from /proc, as the JDK does; elsewhere from the JDK's management classes (loading them
+     * Reads the counts, -1 for one that cannot be read (the limit, when no descriptor is left to read
+     * its file; the open count, on a kernel before 6.2 where it is a listing). On Linux from /proc; elsewhere from the JDK's management classes (loading them
      * costs tens of milliseconds of CPU, which a Linux process is spared).
      */
     public static FileDescriptors read() {
@@ -34,9 +34,15 @@ public record FileDescriptors(long open, long max) {
         return new FileDescriptors(-1, -1);
     }
 
+    /** Each count on its own: the open count needs no descriptor, the limit one to read its file. */
     private static FileDescriptors fromProc() {
+        long open;
+        try {
+            open = openCount();
+        } catch (IOException | RuntimeException e) {
+            open = -1;
+        }
         long max = -1;
-        long open = -1;
         try {
             for (String line : ProcFiles.read(OWN_LIMITS).split("\n", -1)) {
                 if (line.startsWith("Max open files")) {
@@ -46,11 +52,10 @@ public record FileDescriptors(long open, long max) {
                     max = "unlimited".equals(soft) ? Long.MAX_VALUE : Long.parseLong(soft);
                 }
             }
-            open = openCount();
         } catch (IOException | RuntimeException e) {
-            return new FileDescriptors(-1, -1);
+            // no descriptor left to read it with, say: the limit is unknown this time
         }
-        return new FileDescriptors(open, max);
+        return open < 0 && max < 0 ? new FileDescriptors(-1, -1) : new FileDescriptors(open, max);
     }
 
     /**

@@ -6,9 +6,10 @@ import java.util.List;
 
 /**
  * The last good readings of the system: the TCP settings, the kernel's table of connections, this
- * process's descriptors and the sockets that were open before the hooks. Written by the agent's
- * thread, read by reports and the budget watch; each is kept from its last good refresh, so that a
- * report can be made when the process has no descriptor left to read them again.
+ * process's descriptors and the sockets that were open before the hooks. Refreshed by the agent's
+ * thread (and by a report, for the descriptors and the sockets from before), read by reports and the
+ * budget watch; each is kept from its last good refresh, so that a report can be made when the process
+ * has no descriptor left to read them again.
  */
 public final class Readings {
     private final PortRange portRange;
@@ -50,7 +51,8 @@ public final class Readings {
     public FileDescriptors readFileDescriptors() {
         FileDescriptors now = FileDescriptors.read();
         if (now.open() >= 0) {
-            fileDescriptors = now;
+            // The limit needs a descriptor to read it: at the limit, the last one read stands.
+            fileDescriptors = now.max() >= 0 ? now : new FileDescriptors(now.open(), fileDescriptors.max());
         }
         return fileDescriptors;
     }

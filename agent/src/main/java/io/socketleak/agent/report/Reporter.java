@@ -1,7 +1,6 @@
 package io.socketleak.agent.report;
 
 import io.socketleak.agent.budget.PortBudget;
-import io.socketleak.agent.config.PortRange;
 import io.socketleak.agent.kernel.FileDescriptors;
 import io.socketleak.agent.kernel.KernelTcpTable;
 import io.socketleak.agent.kernel.ProcFiles;
@@ -18,7 +17,6 @@ import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.nio.file.StandardOpenOption;
 import java.nio.file.attribute.PosixFilePermissions;
-import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;

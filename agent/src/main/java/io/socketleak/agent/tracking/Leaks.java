@@ -62,6 +62,9 @@ final class Leaks {
         TrackedSocket record;
         // Oldest first: stop at the first socket that is still open and not yet due.
         while ((record = awaitingClose.peekFirst()) != null) {
+            if (record.site == null) {
+                break; // its stack is resolved at the next tick: wait for it
+            }
             boolean settled = !record.isOpen() || record.excluded || record.outputShutdownAtNanos != 0
                     || record.refersTo(null);
             if (!settled && nowNanos - record.endOfStreamAtNanos < closeWaitNanos) {

@@ -12,8 +12,9 @@ import java.util.Set;
 
 /**
  * The questions asked of the tracker: everything at one moment, the sockets still open, what became
- * of the sockets opened since a mark. Each answer first processes the tracker's queued work and is
- * then taken under the tracker's monitor, so it is consistent with itself and detached from live state.
+ * of the sockets opened since a mark. The snapshots, totals and scopes first process the tracker's
+ * queued work and are then taken under its monitor, so each is consistent with itself and detached
+ * from live state; the destinations and port pairs are read as they are, cheaply.
  */
 public final class Snapshots {
     /** Remote endpoints listed per call site. */

@@ -14,7 +14,7 @@ import java.util.concurrent.atomic.AtomicIntegerFieldUpdater;
  */
 final class TrackedSocket extends WeakReference<Object> {
     private final int identity;
-    /** The socket's number in this JVM, from 1 in the order they were opened; 0 for a listener. */
+    /** The socket's number, unique in this JVM and growing in the order they were opened; 0 for a listener. */
     final long id;
     final InetSocketAddress remote;
     final int localPort;
@@ -32,7 +32,10 @@ final class TrackedSocket extends WeakReference<Object> {
     volatile CloseKind closeKind;
     volatile long closedAtMillis;
 
-    /** Set once by the tracker thread; a close that sees it can count itself. */
+    /**
+     * Set with the record when its stack was recognized, else once by the tracker thread when it
+     * resolves the stack; a close that sees it can count itself.
+     */
     volatile CallSite site;
     /** Where an outbound socket goes, or null (accepted sockets, and sockets past the cap). */
     final Destination destination;
@@ -68,7 +71,7 @@ final class TrackedSocket extends WeakReference<Object> {
 
     /** True for exactly one caller: the close is counted by whoever sees both it and the call site. */
     boolean claimCloseCount() {
-        return closeCounted == 0 && CLOSE_COUNTED.compareAndSet(this, 0, 1); // a plain read spares most CASes
+        return closeCounted == 0 && CLOSE_COUNTED.compareAndSet(this, 0, 1); // a read first: no CAS once counted
     }
 
     /** Identity of the socket, so that a record can be found again from the socket alone. */

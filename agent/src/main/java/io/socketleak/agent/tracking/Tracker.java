@@ -85,11 +85,25 @@ public final class Tracker {
             // tracker thread resolves it: past a backlog, sockets are still tracked, call site unknown.
             stack = null;
         }
+        if (open.containsKey(new TrackedSocket.Probe(socket))) {
+            return; // already known: connect() and then finishConnect() on one channel
+        }
         TrackedSocket record = new TrackedSocket(ids.incrementAndGet(), socket, collected, remote, localPort,
                 inbound, now, stack, destination);
-        record.excluded = known != null && known.excluded;
+        if (known != null) {
+            // Published with the record, so that the tracker thread never meets it without one, and
+            // counted before, so that a close of it never counts at the site ahead of its open.
+            record.excluded = known.excluded;
+            record.site = known.site;
+            if (!known.excluded) {
+                known.site.opened.increment();
+            }
+        }
         if (open.putIfAbsent(record, record) != null) {
-            return; // already known: connect() and then finishConnect() on one channel
+            if (known != null && !known.excluded) {
+                known.site.opened.decrement(); // opened twice at once, on two threads: counted once
+            }
+            return;
         }
         stored.increment();
         if (destination != null) {
@@ -103,9 +117,8 @@ public final class Tracker {
             callSites.countRecognized();
             if (known.excluded) {
                 excluded.increment();
-                record.site = known.site;
-            } else {
-                attach(record, known.site);
+            } else if (record.closeKind != null) {
+                countClose(record); // closed already, by another thread
             }
         }
         budgetAlarms.opened(openNow.incrementAndGet());
@@ -276,7 +289,10 @@ public final class Tracker {
         return stored.sum() + notStored.sum() - excluded.sum();
     }
 
-    /** Active closes since start, without taking a snapshot. */
+    /**
+     * Active closes since start, without taking a snapshot. A close is counted once its socket's call
+     * site is known: one whose stack is still to be resolved counts at the tracker thread's next tick.
+     */
     public long activeClosesSoFar() {
         return closes.get(CloseKind.ACTIVE);
     }

@@ -51,4 +51,15 @@ class FileDescriptorsTest {
         }
         return difference;
     }
+
+    @Test
+    void readingTheCountsLeavesNoDescriptorOpen() {
+        assumeTrue(new File("/proc/self/fd").isDirectory(), "no /proc/self/fd on this platform");
+        long before = FileDescriptors.read().open();
+        for (int i = 0; i < 50; i++) {
+            FileDescriptors.read();
+        }
+        long grown = FileDescriptors.read().open() - before;
+        assertTrue(grown < OTHERS, "50 readings left " + grown + " more open");
+    }
 }

@@ -90,6 +90,61 @@ class TrackerTest {
 
     // ---- counting ---------------------------------------------------------------------------------
 
+    /**
+     * Application threads open and close while the tracker thread resolves: each close races the
+     * resolve of its socket's stack (the first ones) or is recognized at once (the rest), and every
+     * count must come out exact.
+     */
+    @Test
+    void closesRacingTheTrackerThreadAreCountedExactlyOnce() throws InterruptedException {
+        Tracker tracker = tracker();
+        int threads = 4;
+        int each = 20_000;
+        Thread resolver = new Thread(() -> {
+            while (!Thread.currentThread().isInterrupted()) {
+                tracker.process();
+            }
+        });
+        resolver.start();
+        List<Thread> apps = new ArrayList<>();
+        for (int t = 0; t < threads; t++) {
+            Thread app = new Thread(() -> {
+                for (int i = 0; i < each; i++) {
+                    Object socket = open(tracker, new Object(), i % 2 == 0 ? HTTPS : HTTP);
+                    tracker.closed(socket, 0);
+                }
+            });
+            apps.add(app);
+            app.start();
+        }
+        for (Thread app : apps) {
+            app.join();
+        }
+        resolver.interrupt();
+        resolver.join();
+        Snapshot s = new Snapshots(tracker).snapshot();
+        long total = (long) threads * each;
+        assertEquals(total, s.counters().opened());
+        assertEquals(total, s.counters().closed());
+        assertEquals(total, s.counters().activeCloses());
+        assertEquals(0, s.openSockets());
+        long openedAtSites = 0;
+        long closedAtSites = 0;
+        for (Snapshot.CallSiteStats site : s.callSites()) {
+            openedAtSites += site.opened();
+            closedAtSites += site.activeCloses();
+        }
+        assertEquals(total, openedAtSites);
+        assertEquals(total, closedAtSites);
+        long activeClosesToDestinations = 0;
+        for (Snapshot.DestinationStats d : s.destinations()) {
+            assertEquals(d.opened(), d.activeCloses(), d.remote());
+            activeClosesToDestinations += d.activeCloses();
+        }
+        assertEquals(total, activeClosesToDestinations);
+    }
+
+
     @Test
     void openingAndClosingAreCountedOnceEach() {
         Tracker tracker = tracker();

@@ -68,6 +68,8 @@ final class SampleProject {
                 Path.of("../agent/target/socket-leak-agent.jar"));
         requireInstalled(base.resolve("socket-leak-junit/" + VERSION + "/socket-leak-junit-" + VERSION + ".jar"),
                 Path.of("../junit/target/socket-leak-junit-" + VERSION + ".jar"));
+        requireInstalled(base.resolve("socket-leak-protocol/" + VERSION + "/socket-leak-protocol-" + VERSION + ".jar"),
+                Path.of("../protocol/target/socket-leak-protocol-" + VERSION + ".jar"));
     }
 
     private static void requireInstalled(Path installed, Path built) {
