@@ -66,7 +66,7 @@ class AgentNeverHarmsTest {
         "interval=abc                 | bad option 'interval=abc': expected a duration like 30s",
         "warnAt=2                     | bad option 'warnAt=2': expected a fraction between 0 and 1 like 0.8",
         "portRange=9000-100           | bad option 'portRange=9000-100': expected two port numbers like 32768-60999",
-        "failOnLeak=maybe             | bad option 'failOnLeak=maybe': expected true or false",
+        "jmx=maybe                    | bad option 'jmx=maybe': expected true or false",
         "colour=blue                  | unknown option 'colour=blue': valid keys are interval, report, failOnLeak, "
                 + "closeWaitAfter, warnAt, exclude, timeWait, portRange, jmx, log, maxTracked",
     })

@@ -43,7 +43,8 @@ class FailOnLeakTest {
 
     /** A typo must not switch a CI gate off: the application runs, without the agent, and the JVM exits with 4. */
     @ParameterizedTest
-    @ValueSource(strings = {"failOnLeak=true,closeWaitAfter=2x", "failOnLeak=1", "interval=0,failOnLeak=true,badKey=1"})
+    @ValueSource(strings = {"failOnLeak=true,closeWaitAfter=2x", "failOnLeak=1", "failOnLeak=maybe",
+        "interval=0,failOnLeak=true,badKey=1"})
     void aBadOptionBesideFailOnLeakLetsTheApplicationRunAndExitsWithFour(String options) throws Exception {
         ChildJvm.Result run = new ChildJvm().withAgent(options).run(LeavesOneOpen.class, "clean");
         assertEquals(4, run.exitCode(), run.stderr());
