@@ -85,23 +85,19 @@ public final class Tracker {
             // tracker thread resolves it: past a backlog, sockets are still tracked, call site unknown.
             stack = null;
         }
-        if (open.containsKey(new TrackedSocket.Probe(socket))) {
-            return; // already known: connect() and then finishConnect() on one channel
-        }
         TrackedSocket record = new TrackedSocket(ids.incrementAndGet(), socket, collected, remote, localPort,
                 inbound, now, stack, destination);
         if (known != null) {
-            // Published with the record, so that the tracker thread never meets it without one, and
-            // counted before, so that a close of it never counts at the site ahead of its open.
+            // Set and counted before it is published: never seen without a site, never closed before opened.
             record.excluded = known.excluded;
             record.site = known.site;
             if (!known.excluded) {
                 known.site.opened.increment();
             }
         }
-        if (open.putIfAbsent(record, record) != null) {
+        if (open.putIfAbsent(record, record) != null) { // known: connect() then finishConnect() on one channel
             if (known != null && !known.excluded) {
-                known.site.opened.decrement(); // opened twice at once, on two threads: counted once
+                known.site.opened.decrement();
             }
             return;
         }
@@ -278,8 +274,6 @@ public final class Tracker {
         return listeners;
     }
 
-    // ---- budgets and gauges -----------------------------------------------------------------
-
     public BudgetAlarms budgetAlarms() {
         return budgetAlarms;
     }
@@ -289,10 +283,7 @@ public final class Tracker {
         return stored.sum() + notStored.sum() - excluded.sum();
     }
 
-    /**
-     * Active closes since start, without taking a snapshot. A close is counted once its socket's call
-     * site is known: one whose stack is still to be resolved counts at the tracker thread's next tick.
-     */
+    /** Active closes since start, without a snapshot (a socket's whose stack is to resolve, a tick late). */
     public long activeClosesSoFar() {
         return closes.get(CloseKind.ACTIVE);
     }
