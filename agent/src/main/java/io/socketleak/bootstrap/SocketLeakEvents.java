@@ -36,6 +36,19 @@ public final class SocketLeakEvents {
 
         /** The platform MBean server exists now (somebody asked for it): the agent's MXBean joins it. */
         void managementServer(Object server);
+
+        /**
+         * A library took work from the calling thread that may open a socket elsewhere ({@code carrier}
+         * is the work: a call, a connect plan, a pool's connection maker), or a channel went
+         * non-blocking before it connected (it may connect on a selector's thread).
+         */
+        void handedOff(Object carrier);
+
+        /** A thread starts on work handed off: sockets it opens are caused by whoever handed it off. */
+        void carryIn(Object carrier);
+
+        /** That work is over (returned or threw). */
+        void carryOut();
     }
 
     private static final int CONNECTED = 0;
@@ -47,6 +60,9 @@ public final class SocketLeakEvents {
     private static final int INPUT_SHUTTING_DOWN = 6;
     private static final int FAILED = 7;
     private static final int MANAGEMENT_SERVER = 8;
+    private static final int HANDED_OFF = 9;
+    private static final int CARRY_IN = 10;
+    private static final int CARRY_OUT = 11;
 
     private static volatile Sink sink;
 
@@ -180,6 +196,25 @@ public final class SocketLeakEvents {
         dispatch(MANAGEMENT_SERVER, server);
     }
 
+    /** Entry of {@code SocketChannel.implConfigureBlocking}: a channel going non-blocking may connect elsewhere. */
+    public static void configuringBlocking(boolean block, Object channel) {
+        if (!block) {
+            dispatch(HANDED_OFF, channel);
+        }
+    }
+
+    public static void handedOff(Object carrier) {
+        dispatch(HANDED_OFF, carrier);
+    }
+
+    public static void carryIn(Object carrier) {
+        dispatch(CARRY_IN, carrier);
+    }
+
+    public static void carryOut() {
+        dispatch(CARRY_OUT, null);
+    }
+
     private static void dispatch(int event, Object socket) {
         dispatch(event, socket, null);
     }
@@ -204,6 +239,9 @@ public final class SocketLeakEvents {
                 case INPUT_SHUTTING_DOWN -> s.inputShuttingDown(socket);
                 case FAILED -> s.failed(socket, failure);
                 case MANAGEMENT_SERVER -> s.managementServer(socket);
+                case HANDED_OFF -> s.handedOff(socket);
+                case CARRY_IN -> s.carryIn(socket);
+                case CARRY_OUT -> s.carryOut();
                 default -> s.closing(socket);
             }
         } catch (Throwable t) {

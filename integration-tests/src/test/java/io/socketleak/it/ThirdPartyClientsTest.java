@@ -24,8 +24,10 @@ import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
 /**
- * Sockets opened deep inside real HTTP client libraries are attributed to the test's own line:
- * a call site's frames start in the library and reach the first application frame.
+ * Sockets opened deep inside real clients, on the caller's thread or on one of the library's own
+ * (OkHttp 5's TaskRunner, its dispatcher, the JDK HttpClient's executor and selector, Netty's event
+ * loop), are attributed to the test's own line: a call site's frames start where the library
+ * connected and reach the line that asked. Counts are exact.
  */
 class ThirdPartyClientsTest {
     private static HttpServer server;
@@ -49,19 +51,119 @@ class ThirdPartyClientsTest {
         server.stop(0);
     }
 
+    /** OkHttp 5 by default connects on a TaskRunner thread ("fast fallback"): the call's line is blamed. */
     @Test
-    void okHttpConnectionIsBlamedOnTheLineThatMadeTheCall() throws IOException {
+    void okHttpConnectingOnItsOwnThreadIsBlamedOnTheLineThatMadeTheCall() throws IOException {
         OkHttpClient client = new OkHttpClient();
         int line = lineOfNextStatement();
         try (Response response = client.newCall(new Request.Builder().url(url).build()).execute()) {
             assertEquals("hello", response.body().string());
         }
-        String blame = "io.socketleak.it.ThirdPartyClientsTest.okHttpConnectionIsBlamedOnTheLineThatMadeTheCall("
-                + "ThirdPartyClientsTest.java:" + line + ")";
-        JsonNode site = siteBlamedOn(blame);
+        JsonNode site = siteBlamedOn(blame("okHttpConnectingOnItsOwnThreadIsBlamedOnTheLineThatMadeTheCall", line));
         assertTrue(site.get("frames").get(0).asText().startsWith("okhttp3."),
-                "the call site starts where the library asked for the socket: " + site.get("frames"));
+                "the call site starts where the library connected: " + site.get("frames"));
+        assertTrue(site.get("origin").asText().startsWith("through OkHttp, connected on thread OkHttp "),
+                site.toString());
         client.connectionPool().evictAll();
+    }
+
+    @Test
+    void okHttpWithoutFastFallbackConnectsOnTheCallersThread() throws IOException {
+        OkHttpClient client = new OkHttpClient.Builder().fastFallback(false).build();
+        int line = lineOfNextStatement();
+        try (Response response = client.newCall(new Request.Builder().url(url).build()).execute()) {
+            assertEquals("hello", response.body().string());
+        }
+        JsonNode site = siteBlamedOn(blame("okHttpWithoutFastFallbackConnectsOnTheCallersThread", line));
+        assertTrue(site.get("origin").isNull(), "the application's own thread connected: " + site);
+        client.connectionPool().evictAll();
+    }
+
+    /** enqueue(): the call runs on the dispatcher's thread, which hands the connect to a TaskRunner thread. */
+    @Test
+    void anEnqueuedOkHttpCallIsBlamedOnTheLineThatEnqueuedIt() throws Exception {
+        OkHttpClient client = new OkHttpClient();
+        java.util.concurrent.CompletableFuture<String> body = new java.util.concurrent.CompletableFuture<>();
+        int line = lineOfNextStatement();
+        client.newCall(new Request.Builder().url(url).build()).enqueue(new okhttp3.Callback() {
+            @Override
+            public void onFailure(okhttp3.Call call, IOException e) {
+                body.completeExceptionally(e);
+            }
+
+            @Override
+            public void onResponse(okhttp3.Call call, Response response) throws IOException {
+                try (response) {
+                    body.complete(response.body().string());
+                }
+            }
+        });
+        assertEquals("hello", body.get(30, java.util.concurrent.TimeUnit.SECONDS));
+        siteBlamedOn(blame("anEnqueuedOkHttpCallIsBlamedOnTheLineThatEnqueuedIt", line));
+        client.connectionPool().evictAll();
+        client.dispatcher().executorService().shutdown();
+    }
+
+    /**
+     * The JDK's client makes the exchange on the caller's thread, runs it on its executor and finishes
+     * the connect on its selector thread. One client per request, never closed: each connection stays
+     * open in its client's pool, all at the line that sent.
+     */
+    @Test
+    void theJdksHttpClientIsBlamedOnTheLineThatSent() throws Exception {
+        int requests = 3;
+        int line = 0;
+        List<java.net.http.HttpClient> clients = new java.util.ArrayList<>();
+        for (int i = 0; i < requests; i++) {
+            java.net.http.HttpClient client = java.net.http.HttpClient.newHttpClient();
+            clients.add(client);
+            line = lineOfNextStatement();
+            java.net.http.HttpResponse<String> response = client.send(
+                    java.net.http.HttpRequest.newBuilder(java.net.URI.create(url)).build(),
+                    java.net.http.HttpResponse.BodyHandlers.ofString());
+            assertEquals("hello", response.body());
+        }
+        String blame = blame("theJdksHttpClientIsBlamedOnTheLineThatSent", line);
+        JsonNode report = AgentReport.now();
+        List<JsonNode> sites = AgentReport.callSites(report, blame);
+        assertEquals(requests, sites.stream().mapToLong(site -> site.get("opened").asLong()).sum(),
+                "every connection at the line that sent\n" + AgentReport.text());
+        for (JsonNode site : sites) {
+            assertEquals(blame, site.get("blame").asText());
+            assertTrue(site.get("origin").asText().startsWith("through java.net.http.HttpClient, connected on thread HttpClient-"),
+                    site.toString());
+        }
+        assertEquals(requests, sites.stream().mapToLong(site -> site.get("open").asLong()).sum(),
+                "each client keeps its connection");
+        if (Runtime.version().feature() >= 21) { // HttpClient.close(): then nothing is left open
+            for (java.net.http.HttpClient client : clients) {
+                ((AutoCloseable) (Object) client).close();
+            }
+            JsonNode after = AgentReport.await(java.time.Duration.ofSeconds(10),
+                    r -> AgentReport.sum(r, blame, "open") == 0);
+            assertEquals(requests, AgentReport.sum(after, blame, "opened"));
+            assertEquals(0, AgentReport.leakCount(after, "collected", blame));
+        }
+    }
+
+    /** Netty creates its channel on the caller's thread and connects it on the event loop. */
+    @Test
+    void aNettyChannelIsBlamedOnTheLineThatConnectedTheBootstrap() throws Exception {
+        io.netty.channel.EventLoopGroup group = new io.netty.channel.MultiThreadIoEventLoopGroup(1,
+                io.netty.channel.nio.NioIoHandler.newFactory());
+        try {
+            io.netty.bootstrap.Bootstrap bootstrap = new io.netty.bootstrap.Bootstrap().group(group)
+                    .channel(io.netty.channel.socket.nio.NioSocketChannel.class)
+                    .handler(new io.netty.channel.ChannelInboundHandlerAdapter());
+            int line = lineOfNextStatement();
+            io.netty.channel.Channel channel = bootstrap.connect(server.getAddress()).sync().channel();
+            JsonNode site = siteBlamedOn(blame("aNettyChannelIsBlamedOnTheLineThatConnectedTheBootstrap", line));
+            assertEquals(1, site.get("open").asLong(), "never closed: still open");
+            assertTrue(site.get("origin").asText().startsWith("through Netty, connected on thread "), site.toString());
+            channel.close().sync();
+        } finally {
+            group.shutdownGracefully(0, 1, java.util.concurrent.TimeUnit.SECONDS).sync();
+        }
     }
 
     @Test
@@ -78,12 +180,17 @@ class ThirdPartyClientsTest {
         }
     }
 
+    private static String blame(String method, int line) {
+        return "io.socketleak.it.ThirdPartyClientsTest." + method + "(ThirdPartyClientsTest.java:" + line + ")";
+    }
+
     private static JsonNode siteBlamedOn(String blame) {
         JsonNode report = AgentReport.now();
         List<JsonNode> sites = AgentReport.callSites(report, blame);
         assertEquals(1, sites.size(), "one call site reaching " + blame + "\n" + AgentReport.text());
         JsonNode site = sites.get(0);
         assertEquals(blame, site.get("blame").asText());
+        assertTrue(site.get("applicationLine").asBoolean(), site.toString());
         assertEquals(1, site.get("opened").asLong());
         return site;
     }

@@ -28,7 +28,7 @@ public final class AgentProtocol {
      * Each entry of {@code leaks} and {@code open} is one socket: {@code socket} (its id, the same in
      * every answer of this JVM; a socket left in CLOSE_WAIT is in both lists), {@code kind} (leaks
      * only), {@code remote}, {@code inbound}, {@code ageMillis}, {@code thread}, {@code blame},
-     * {@code frames}. {@code end} is null for {@link #SOCKETS_SINCE}; {@code complete} is false when
+     * {@code applicationLine}, {@code origin}, {@code frames}. {@code end} is null for {@link #SOCKETS_SINCE}; {@code complete} is false when
      * the agent no longer kept some old leaks one by one.
      */
     public static final class ScopeJson {
@@ -49,6 +49,13 @@ public final class AgentProtocol {
         public static final String THREAD = "thread";
         public static final String BLAME = "blame";
         public static final String FRAMES = "frames";
+        /** Whether {@code blame} is a line of the application's own code. */
+        public static final String APPLICATION_LINE = "applicationLine";
+        /**
+         * Null when the application's thread opened the socket; else how it came from the blamed line
+         * ("through OkHttp, connected on thread OkHttp TaskRunner"), or "application line unknown: ...".
+         */
+        public static final String ORIGIN = "origin";
 
         /** A {@code kind}: the socket became unreachable without {@code close()}. */
         public static final String COLLECTED = "collected";

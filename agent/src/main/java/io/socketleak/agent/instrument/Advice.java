@@ -34,13 +34,20 @@ public enum Advice {
     /** Exit of a read returning a count ({@code int} or {@code long}): -1 is end-of-stream. */
     READ(At.RETURN, Pass.RESULT_AND_THIS, "read", Thrown.IGNORED),
     /** Exit of {@code ManagementFactory.getPlatformMBeanServer()}: the server, for the agent's MXBean. */
-    MANAGEMENT_SERVER(At.RETURN, Pass.RESULT, "managementServer", Thrown.IGNORED);
+    MANAGEMENT_SERVER(At.RETURN, Pass.RESULT, "managementServer", Thrown.IGNORED),
+    /** Entry of {@code SocketChannel.implConfigureBlocking(boolean)}: a non-blocking channel may connect elsewhere. */
+    CONFIGURING_BLOCKING(At.ENTRY, Pass.INT_1_AND_THIS, "configuringBlocking", Thrown.IGNORED),
+    /** Exit of a library's constructor (or entry of its method) that takes work from the calling thread. */
+    HANDED_OFF(At.RETURN, Pass.THIS, "handedOff", Thrown.IGNORED),
+    /** Around a library's method that runs work handed off: {@code carryIn(this)}, then {@code carryOut()}. */
+    CARRIED(At.AROUND, Pass.THIS, "carryIn", Thrown.CARRY_ENDS);
 
     /** Operand stack slots the advice uses beyond the method's own, at most (a long result and one more). */
     static final int EXTRA_STACK = 3;
     private static final String DOOR = SocketLeakEvents.class.getName().replace('.', '/');
     private static final String OBJECT = "Ljava/lang/Object;";
     private static final int ACONST_NULL = 0x01;
+    private static final int ILOAD_1 = 0x1b;
     private static final int ALOAD_0 = 0x2a;
     private static final int DUP = 0x59;
     private static final int DUP2 = 0x5c;
@@ -50,7 +57,9 @@ public enum Advice {
 
     /** Where the call goes. */
     enum At {
-        ENTRY, RETURN, NOWHERE
+        ENTRY, RETURN, NOWHERE,
+        /** The call at entry, and {@code carryOut()} before each return. */
+        AROUND
     }
 
     /** What the call is given. */
@@ -60,6 +69,8 @@ public enum Advice {
         /** Local 1: the first argument of an instance method, the second of a static one. */
         LOCAL_1,
         LOCAL_2,
+        /** The first argument, an {@code int} or {@code boolean}, then {@code this}: {@code door(arg, this)}. */
+        INT_1_AND_THIS,
         /** The value about to be returned. */
         RESULT,
         /** The value about to be returned, then {@code this}: {@code door(result, this)}. */
@@ -72,7 +83,9 @@ public enum Advice {
         /** {@code failed(this, thrown)}, then the same throwable goes on. */
         REPORTED,
         /** {@code failed(null, thrown)}: a static method. */
-        REPORTED_WITHOUT_SOCKET
+        REPORTED_WITHOUT_SOCKET,
+        /** {@code carryOut()}, then the same throwable goes on. */
+        CARRY_ENDS
     }
 
     private final At at;
@@ -93,7 +106,7 @@ public enum Advice {
 
     /** Code run first in the method. */
     void onEnter(Bytes code, ConstantPool pool) {
-        if (at == At.ENTRY) {
+        if (at == At.ENTRY || at == At.AROUND) {
             call(code, pool, 'V');
         }
     }
@@ -106,11 +119,18 @@ public enum Advice {
     void onReturn(Bytes code, ConstantPool pool, char result) {
         if (at == At.RETURN) {
             call(code, pool, result);
+        } else if (at == At.AROUND) {
+            invoke(code, pool, "carryOut", "()V");
         }
     }
 
     /** The handler of a throw: the throwable is on the stack, and stays there for the rethrow. */
     void onThrown(Bytes code, ConstantPool pool) {
+        if (thrown == Thrown.CARRY_ENDS) {
+            invoke(code, pool, "carryOut", "()V");
+            code.u1(ATHROW);
+            return;
+        }
         code.u1(DUP);
         code.u1(thrown == Thrown.REPORTED ? ALOAD_0 : ACONST_NULL);
         code.u1(SWAP);
@@ -124,6 +144,10 @@ public enum Advice {
             case THIS -> code.u1(ALOAD_0);
             case LOCAL_1 -> code.u1(ALOAD_0 + 1);
             case LOCAL_2 -> code.u1(ALOAD_0 + 2);
+            case INT_1_AND_THIS -> {
+                code.u1(ILOAD_1).u1(ALOAD_0);
+                descriptor = "(Z" + OBJECT + ")V";
+            }
             case RESULT -> code.u1(DUP);
             case RESULT_AND_THIS -> {
                 code.u1(result == 'J' || result == 'D' ? DUP2 : DUP);

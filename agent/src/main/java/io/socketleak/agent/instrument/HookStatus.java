@@ -66,6 +66,24 @@ public final class HookStatus {
                 lines.add(hook.describe() + ": " + problems.getOrDefault(hook, "class not instrumented"));
             }
         }
+        for (Hook hook : HandOffs.ALL) { // a library's class that loaded without the method
+            String problem = problems.get(hook);
+            if (problem != null) {
+                lines.add(hook.describe() + ": " + problem);
+            }
+        }
+        return lines;
+    }
+
+    /** Every hand-off point with its state: installed, failed, or its library not loaded (yet). */
+    public List<String> handOffs() {
+        List<String> lines = new ArrayList<>();
+        for (Hook hook : HandOffs.ALL) {
+            String problem = problems.get(hook);
+            String state = installed.containsKey(hook) ? "installed"
+                    : problem != null ? "MISSING (" + problem + ")" : "library not loaded";
+            lines.add(hook.describe() + ": " + state);
+        }
         return lines;
     }
 

@@ -44,6 +44,8 @@ public final class Hooks {
             new Hook("accepted", CHANNEL, "<init>", "(Ljava/nio/channels/spi/SelectorProvider;"
                     + "Ljava/net/ProtocolFamily;Ljava/io/FileDescriptor;" + SOCKET_ADDRESS + ")",
                     Advice.ACCEPTED_CHANNEL),
+            // A channel made non-blocking may connect on a selector's thread: its stack is taken now.
+            new Hook("going non-blocking", CHANNEL, "implConfigureBlocking", "(Z)", Advice.CONFIGURING_BLOCKING),
             new Hook("bind failed", CHANNEL, "bind", "(" + SOCKET_ADDRESS + ")", Advice.FAILURE),
             new Hook("output shut down", CHANNEL, "shutdownOutput", "()", Advice.OUTPUT_SHUT_DOWN),
             new Hook("input shutting down", CHANNEL, "shutdownInput", "()", Advice.INPUT_SHUTTING_DOWN),

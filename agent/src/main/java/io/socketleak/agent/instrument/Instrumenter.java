@@ -19,8 +19,11 @@ import java.util.concurrent.ConcurrentHashMap;
  * already loaded (always so after a dynamic attach) are retransformed through the same transformer.
  */
 public final class Instrumenter implements ClassFileTransformer {
-    /** Hooks by the internal name of their class. */
+    /** Hooks by the internal name of their class: the JDK's socket classes, loaded at once. */
     private final Map<String, List<Hook>> byType = new LinkedHashMap<>();
+    /** {@link HandOffs} by the internal name of their class: rewritten whenever a library loads them. */
+    private final Map<String, List<Hook>> handOffsByType = new LinkedHashMap<>();
+    private final Instrumentation inst;
     private final HookStatus status;
     private final Set<String> rewritten = ConcurrentHashMap.newKeySet();
 
@@ -32,8 +35,14 @@ public final class Instrumenter implements ClassFileTransformer {
         }
     }
 
-    private Instrumenter(List<Hook> hooks, HookStatus status) {
+    private Instrumenter(Instrumentation inst, HookStatus status) {
+        this.inst = inst;
         this.status = status;
+        byTypeName(Hooks.ALL, byType);
+        byTypeName(HandOffs.ALL, handOffsByType);
+    }
+
+    private static void byTypeName(List<Hook> hooks, Map<String, List<Hook>> byType) {
         for (Hook hook : hooks) {
             List<Hook> ofType = byType.get(hook.internalType());
             if (ofType == null) {
@@ -52,7 +61,7 @@ public final class Instrumenter implements ClassFileTransformer {
     public static Pending start(Instrumentation inst, HookStatus status) {
         // Registered here, first of all: any class may load a target as a side effect (on JDK 25,
         // reading a file loads SocketChannelImpl), and each must load through the transformer.
-        Instrumenter transformer = new Instrumenter(Hooks.ALL, status);
+        Instrumenter transformer = new Instrumenter(inst, status);
         inst.addTransformer(transformer, true);
         Pending pending = new Pending(inst, transformer);
         pending.start();
@@ -111,11 +120,17 @@ public final class Instrumenter implements ClassFileTransformer {
                 status.failed(entry.getValue(), "no class " + type + " in this JDK");
             }
         }
+        for (Class<?> loaded : inst.getAllLoadedClasses()) { // after an attach: libraries in use already
+            if (handOffsByType.containsKey(loaded.getName().replace('.', '/'))) {
+                toRetransform.add(loaded);
+            }
+        }
         for (Class<?> target : toRetransform) {
             try {
                 inst.retransformClasses(target);
             } catch (Exception | LinkageError e) {
-                status.failed(byType.get(target.getName().replace('.', '/')),
+                String type = target.getName().replace('.', '/');
+                status.failed(byType.containsKey(type) ? byType.get(type) : handOffsByType.get(type),
                         "cannot retransform: " + e);
             }
         }
@@ -123,13 +138,17 @@ public final class Instrumenter implements ClassFileTransformer {
     }
 
     @Override
-    public byte[] transform(ClassLoader loader, String className, Class<?> classBeingRedefined,
+    public byte[] transform(Module module, ClassLoader loader, String className, Class<?> classBeingRedefined,
                             ProtectionDomain protectionDomain, byte[] classfileBuffer) {
-        if (loader != null || className == null) {
-            return null; // every target belongs to the JDK's boot loader
+        if (className == null) {
+            return null;
         }
-        List<Hook> hooks = byType.get(className);
+        List<Hook> hooks = (loader == null ? byType : handOffsByType).get(className);
         if (hooks == null) {
+            return null; // every socket class belongs to the JDK's boot loader
+        }
+        if (loader != null && !reachesTheDoor(module)) {
+            status.failed(hooks, "the bridge cannot be reached from " + module);
             return null;
         }
         try {
@@ -140,5 +159,18 @@ public final class Instrumenter implements ClassFileTransformer {
             status.failed(hooks, "cannot rewrite " + className + ": " + e);
             return null;
         }
+    }
+
+    /**
+     * A library's hooks call the bridge in {@code java.base}'s {@code sun.nio.ch}: that package is
+     * exported to the library's module alone, and only once it loads a class of {@link HandOffs}.
+     */
+    private boolean reachesTheDoor(Module module) {
+        Module javaBase = Object.class.getModule();
+        String door = Hooks.NET.substring(0, Hooks.NET.lastIndexOf('.')); // the bridge's package
+        if (!javaBase.isExported(door, module)) {
+            inst.redefineModule(javaBase, Set.of(), Map.of(door, Set.of(module)), Map.of(), Set.of(), Map.of());
+        }
+        return javaBase.isExported(door, module);
     }
 }

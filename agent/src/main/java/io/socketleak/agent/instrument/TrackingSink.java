@@ -96,6 +96,24 @@ public final class TrackingSink implements SocketLeakEvents.Sink {
         managementServer.accept(server);
     }
 
+    @Override
+    public void handedOff(Object carrier) {
+        if (SocketLeakState.isChannel(carrier) && SocketLeakState.isConnectedTcp(carrier)) {
+            return; // connected (or accepted) already: its stack is taken
+        }
+        tracker.origins().handedOff(carrier);
+    }
+
+    @Override
+    public void carryIn(Object carrier) {
+        tracker.origins().carryIn(carrier);
+    }
+
+    @Override
+    public void carryOut() {
+        tracker.origins().carryOut();
+    }
+
     /** What the socket's state says about how this close will end the connection. */
     private int closeFlags(Object socket) {
         int flags = 0;

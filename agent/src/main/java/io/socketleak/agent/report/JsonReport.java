@@ -56,6 +56,8 @@ public final class JsonReport {
                 .field(ScopeJson.AGE_MILLIS, ageMillis)
                 .field(ScopeJson.THREAD, thread)
                 .field(ScopeJson.BLAME, site.blame())
+                .field(ScopeJson.APPLICATION_LINE, site.applicationLine())
+                .field(ScopeJson.ORIGIN, site.origin())
                 .strings(ScopeJson.FRAMES, site.frames())
                 .endObject();
     }
@@ -86,6 +88,8 @@ public final class JsonReport {
             json.beginObject()
                     .strings("frames", site.frames())
                     .field("blame", site.blame())
+                    .field("applicationLine", site.applicationLine())
+                    .field("origin", site.origin())
                     .field("open", site.open())
                     .field("opened", site.opened())
                     .field("oldestOpenMillis", site.oldestOpenMillis())
@@ -109,6 +113,8 @@ public final class JsonReport {
             }
             json.field("thread", leak.thread())
                     .field("blame", leak.site().blame())
+                    .field("applicationLine", leak.site().applicationLine())
+                    .field("origin", leak.site().origin())
                     .strings("frames", leak.site().frames())
                     .endObject();
         }

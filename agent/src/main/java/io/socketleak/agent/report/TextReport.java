@@ -53,7 +53,7 @@ public final class TextReport {
                             + "%d active, %d passive, %d abortive)%n",
                     site.open(), age(site.oldestOpenMillis()), String.join(", ", site.remotes()), site.opened(),
                     site.activeCloses(), site.passiveCloses(), site.abortiveCloses()));
-            frames(out, site.frames());
+            frames(out, site.frames(), site.origin());
         }
         if (listed == 0) {
             out.append(" none\n");
@@ -162,7 +162,7 @@ public final class TextReport {
         out.append("LEAKS: ").append(report.leakCount() == 0 ? "none" : report.leakCount()).append('\n');
         for (Leak leak : report.allLeaks()) {
             out.append("  ").append(describe(leak)).append('\n');
-            frames(out, leak.site().frames());
+            frames(out, leak.site().frames(), leak.site().origin());
         }
     }
 
@@ -170,7 +170,7 @@ public final class TextReport {
     public static String leakWarning(Leak leak) {
         StringBuilder message = new StringBuilder("LEAK ");
         message.append(describe(leak)).append('\n');
-        frames(message, leak.site().frames());
+        frames(message, leak.site().frames(), leak.site().origin());
         message.append("  (further leaks at this call site are counted in the summary and the report)");
         return message.toString();
     }
@@ -188,7 +188,11 @@ public final class TextReport {
                 leak.kind().jsonName(), count, what, leak.remote(), age, leak.thread());
     }
 
-    static void frames(StringBuilder out, List<String> frames) {
+    /** A call site's frames, after how its sockets came from the blamed line when another thread opened them. */
+    static void frames(StringBuilder out, List<String> frames, String origin) {
+        if (origin != null) {
+            out.append("      (").append(origin).append(")\n");
+        }
         for (String frame : frames) {
             out.append("      at ").append(frame).append('\n');
         }

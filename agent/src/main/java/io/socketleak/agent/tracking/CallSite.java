@@ -13,6 +13,8 @@ public final class CallSite {
     private final int id;
     private final List<String> frames;
     private final String blame;
+    private final boolean applicationLine;
+    private final String origin;
 
     /** Counted on the tracker thread, or on the application's when its stack was recognized. */
     final LongAdder opened = new LongAdder();
@@ -22,15 +24,28 @@ public final class CallSite {
     /** Written by whichever thread counts a close (see {@code Tracker.countClose}). */
     final Counts<CloseKind> closes = new Counts<>(CloseKind.class);
 
+    /** A site whose frames are one thread's stack, blamed on its first application frame. */
     CallSite(int id, StackTraceElement[] frames) {
+        this(id, frames, Frames.blame(frames), null);
+    }
+
+    /**
+     * @param frames the frames shown, innermost first: those of the thread that opened the socket,
+     *               then, when the socket was handed off, those of the thread that asked for it
+     * @param blamed the line to blame
+     * @param origin how the socket came from the blamed line when it is not on the opening thread's own
+     *               stack (see {@link #origin()}), else null
+     */
+    CallSite(int id, StackTraceElement[] frames, StackTraceElement blamed, String origin) {
         this.id = id;
         List<String> text = new ArrayList<>(frames.length);
         for (StackTraceElement frame : frames) {
             text.add(frame.toString());
         }
         this.frames = Collections.unmodifiableList(text);
-        StackTraceElement blamed = Frames.blame(frames);
         this.blame = blamed == null ? "(unknown)" : blamed.toString();
+        this.applicationLine = blamed != null && Frames.isApplication(blamed.getClassName());
+        this.origin = origin;
     }
 
     public int id() {
@@ -42,8 +57,22 @@ public final class CallSite {
         return frames;
     }
 
-    /** The application line responsible, or the innermost frame when there is none. */
+    /** The application line responsible; when none is known, the library line that opened the socket. */
     public String blame() {
         return blame;
+    }
+
+    /** Whether {@link #blame()} is a line of the application's own code. */
+    public boolean applicationLine() {
+        return applicationLine;
+    }
+
+    /**
+     * Null when the application's own thread opened the socket. Else, in words: "through OkHttp,
+     * connected on thread OkHttp TaskRunner" (the blame is where the application asked), or
+     * "application line unknown: opened by HikariCP on thread HikariPool-1 connection adder".
+     */
+    public String origin() {
+        return origin;
     }
 }

@@ -41,13 +41,28 @@ final class CallSites {
         recognized.increment();
     }
 
-    /** On the tracker thread: the site of a new stack, remembered so that the next one is recognized. */
-    CallSite resolve(Throwable stack, long openedAtMillis) {
+    /**
+     * On the tracker thread: the site of a new stack, remembered so that the next one is recognized.
+     *
+     * @param stack  the stack of the thread that opened the socket; its causes, when it has any, are
+     *               the stacks of the threads that handed the work off ({@link Origins}), nearest first
+     * @param thread the name of the thread that opened the socket
+     */
+    CallSite resolve(Throwable stack, long openedAtMillis, String thread) {
         resolved.increment();
-        StackTraceElement[] frames = stack.getStackTrace();
-        boolean isExcluded = Frames.matchesAny(frames, exclude);
-        CallSite site = isExcluded ? excluded : intern(Frames.callSite(frames));
-        stackKeys.remember(stack, site, isExcluded, openedAtMillis);
+        StackTraceElement[] opening = stack.getStackTrace();
+        StackTraceElement[] asked = null;
+        if (!Frames.hasApplication(opening)) {
+            for (Throwable cause = stack.getCause(); cause != null && asked == null; cause = cause.getCause()) {
+                StackTraceElement[] frames = cause.getStackTrace();
+                asked = Frames.hasApplication(frames) ? frames : null;
+            }
+        }
+        boolean isExcluded = Frames.matchesAny(opening, exclude) || (asked != null && Frames.matchesAny(asked, exclude));
+        CallSite site = isExcluded ? excluded : intern(opening, asked, thread);
+        if (stack.getCause() == null || Frames.hasApplication(opening)) { // else another cause may make another site
+            stackKeys.remember(stack, site, isExcluded, openedAtMillis);
+        }
         return site;
     }
 
@@ -85,7 +100,29 @@ final class CallSites {
         return new StackWork(resolved.sum(), recognized.sum(), notTaken == null ? 0 : notTaken.opened.sum());
     }
 
-    private CallSite intern(StackTraceElement[] frames) {
+    /** The site of a socket opened with this stack, and asked for with that one if it was handed off. */
+    private CallSite intern(StackTraceElement[] opening, StackTraceElement[] asked, String thread) {
+        StackTraceElement[] frames = Frames.callSite(opening);
+        if (asked == null) {
+            StackTraceElement blamed = Frames.blame(frames);
+            String origin = blamed == null || Frames.isApplication(blamed.getClassName()) ? null
+                    : "application line unknown: opened " + by(Frames.library(opening)) + "on thread " + thread;
+            return intern(frames, blamed, origin);
+        }
+        StackTraceElement[] askedFrames = Frames.callSite(asked);
+        StackTraceElement[] both = Arrays.copyOf(frames, Math.min(frames.length, Frames.DEPTH_OF_HANDED_OFF)
+                + askedFrames.length);
+        System.arraycopy(askedFrames, 0, both, both.length - askedFrames.length, askedFrames.length);
+        String library = Frames.library(opening);
+        return intern(both, Frames.blame(askedFrames),
+                (library == null ? "" : "through " + library + ", ") + "connected on thread " + thread);
+    }
+
+    private static String by(String library) {
+        return library == null ? "" : "by " + library + " ";
+    }
+
+    private CallSite intern(StackTraceElement[] frames, StackTraceElement blamed, String origin) {
         List<StackTraceElement> key = Arrays.asList(frames);
         CallSite site = interned.get(key);
         if (site == null) {
@@ -96,7 +133,7 @@ final class CallSites {
                 }
                 return others;
             }
-            site = new CallSite(interned.size() + 1, frames);
+            site = new CallSite(interned.size() + 1, frames, blamed, origin);
             interned.put(key, site);
         }
         return site;

@@ -16,6 +16,24 @@ public final class Frames {
     static final int CONTEXT_AFTER_APPLICATION = 4;
     /** Frames kept when no application frame is on the stack at all (an I/O thread, say). */
     static final int DEPTH_WITHOUT_APPLICATION = 12;
+    /** Frames kept of a library's thread that opened a socket the application asked for on another. */
+    static final int DEPTH_OF_HANDED_OFF = 6;
+
+    /** The JDK's socket plumbing: never the line to blame, and cut from the top of a call site. */
+    private static final List<String> SOCKET_INTERNALS = List.of(
+            "java.net.", "javax.net.", "sun.nio.ch.", "java.nio.channels.", "sun.net.", "sun.security.ssl.");
+    /** Under {@code java.net.}, but the HTTP client's API, not socket plumbing. */
+    private static final String HTTP_CLIENT_API = "java.net.http.";
+
+    /** Names for the owners of a library thread's frames, as users know them; others go by package. */
+    private static final List<String[]> LIBRARY_NAMES = List.of(
+            new String[] {"okhttp3.", "OkHttp"},
+            new String[] {"io.netty.", "Netty"},
+            new String[] {"com.zaxxer.hikari.", "HikariCP"},
+            new String[] {"org.postgresql.", "pgjdbc"},
+            new String[] {"jdk.internal.net.http.", "java.net.http.HttpClient"},
+            new String[] {"sun.net.httpserver.", "the JDK's HttpServer"},
+            new String[] {"org.apache.hc.", "Apache HttpClient"});
 
     private static final List<String> JDK = List.of(
             "java.", "javax.", "jdk.", "sun.", "com.sun.");
@@ -50,6 +68,10 @@ public final class Frames {
         return startsWithAny(className, AGENT);
     }
 
+    static boolean isSocketInternal(String className) {
+        return startsWithAny(className, SOCKET_INTERNALS) && !className.startsWith(HTTP_CLIENT_API);
+    }
+
     /** Code that is neither the JDK, the agent, nor a well-known library: the user's own. */
     public static boolean isApplication(String className) {
         return !isJdk(className) && !isAgent(className) && !startsWithAny(className, LIBRARIES);
@@ -65,8 +87,11 @@ public final class Frames {
         while (start < stack.length && isJdk(stack[start].getClassName())) {
             start++;
         }
-        if (start == stack.length) {
-            start = top; // all JDK (its own HTTP client, say): keep them
+        if (start == stack.length) { // all JDK (its own HTTP client, say): keep all but the socket plumbing
+            start = top;
+            while (start < stack.length - 1 && isSocketInternal(stack[start].getClassName())) {
+                start++;
+            }
         }
         int end = Math.min(stack.length, start + DEPTH_WITHOUT_APPLICATION);
         for (int i = start; i < stack.length; i++) {
@@ -78,14 +103,51 @@ public final class Frames {
         return Arrays.copyOfRange(stack, start, end);
     }
 
-    /** The first application frame, or else the first frame: the line to blame. */
+    /**
+     * The first application frame; else the first frame outside the JDK's socket plumbing (the
+     * library's line that opened the socket); else the first frame.
+     */
     static StackTraceElement blame(StackTraceElement[] frames) {
         for (StackTraceElement frame : frames) {
             if (isApplication(frame.getClassName())) {
                 return frame;
             }
         }
+        for (StackTraceElement frame : frames) {
+            if (!isSocketInternal(frame.getClassName()) && !isAgent(frame.getClassName())) {
+                return frame;
+            }
+        }
         return frames.length > 0 ? frames[0] : null;
+    }
+
+    static boolean hasApplication(StackTraceElement[] stack) {
+        for (StackTraceElement frame : stack) {
+            if (isApplication(frame.getClassName())) {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    /**
+     * Whose thread this is, by its outermost frame of a library (the thread's job: a pool's adder, an
+     * event loop, a client's selector), in the words users know it by; null for a plain JDK thread.
+     */
+    static String library(StackTraceElement[] stack) {
+        for (int i = stack.length - 1; i >= 0; i--) {
+            String className = stack[i].getClassName();
+            for (String[] named : LIBRARY_NAMES) {
+                if (className.startsWith(named[0])) {
+                    return named[1];
+                }
+            }
+            if (!isJdk(className) && !isAgent(className)) {
+                int dot = className.lastIndexOf('.');
+                return dot < 0 ? className : className.substring(0, dot);
+            }
+        }
+        return null;
     }
 
     /** Whether any frame starts with one of the prefixes, matched against {@code Class.method}. */

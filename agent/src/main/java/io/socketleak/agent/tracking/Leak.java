@@ -14,10 +14,21 @@ import java.util.List;
 public record Leak(LeakKind kind, String remote, long ageMillis, String thread, CallSiteRef site, long count,
                    long firstSeen, long lastSeen) {
 
-    /** Enough of a call site to print it, detached from the live counters. */
-    public record CallSiteRef(int id, String blame, List<String> frames) {
+    /**
+     * Enough of a call site to print it, detached from the live counters.
+     *
+     * @param applicationLine whether {@code blame} is the application's own line
+     * @param origin          how the socket came from that line when another thread opened it, else null
+     *                        ({@link CallSite#origin()})
+     */
+    public record CallSiteRef(int id, String blame, List<String> frames, boolean applicationLine, String origin) {
+        /** A site the application's own thread opened its sockets at. */
+        public CallSiteRef(int id, String blame, List<String> frames) {
+            this(id, blame, frames, true, null);
+        }
+
         static CallSiteRef of(CallSite site) {
-            return new CallSiteRef(site.id(), site.blame(), site.frames());
+            return new CallSiteRef(site.id(), site.blame(), site.frames(), site.applicationLine(), site.origin());
         }
     }
 }

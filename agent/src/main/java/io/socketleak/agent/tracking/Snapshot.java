@@ -32,7 +32,8 @@ public record Snapshot(long openSockets, long notStoredOpen, long listening, Cou
 
     public record CallSiteStats(int id, String blame, List<String> frames, int open, long opened,
                                 long activeCloses, long passiveCloses, long abortiveCloses, long collected,
-                                long closeWait, long oldestOpenMillis, List<String> remotes) {
+                                long closeWait, long oldestOpenMillis, List<String> remotes,
+                                boolean applicationLine, String origin) {
     }
 
     /** Seconds over which {@link DestinationStats#recentActiveCloses} is counted, for a rate. */

@@ -63,7 +63,7 @@ public final class Snapshots {
                 sites.add(new Snapshot.CallSiteStats(site.id(), site.blame(), site.frames(), s.count,
                         site.opened.sum(), site.closes.get(CloseKind.ACTIVE), site.closes.get(CloseKind.PASSIVE),
                         site.closes.get(CloseKind.ABORTIVE), site.collected, site.closeWait, s.oldest,
-                        List.copyOf(s.remotes)));
+                        List.copyOf(s.remotes), site.applicationLine(), site.origin()));
             }
             sites.sort(MOST_OPEN_FIRST);
             long notStoredOpen = notStoredOpen();

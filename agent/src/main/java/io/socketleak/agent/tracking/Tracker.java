@@ -35,12 +35,15 @@ public final class Tracker {
     final CallSites callSites;
     final Leaks leaks;
     private final Listeners listeners = new Listeners();
+    private final Origins origins = new Origins();
 
     final ConcurrentHashMap<Object, TrackedSocket> open = new ConcurrentHashMap<>();
     private final ReferenceQueue<Object> collected = new ReferenceQueue<>();
     private final Queue<TrackedSocket> unresolved = new ConcurrentLinkedQueue<>();
     private final AtomicInteger unresolvedCount = new AtomicInteger();
     private final Queue<TrackedSocket> endedByPeer = new ConcurrentLinkedQueue<>();
+    /** Closed by a cleaner: dropped by the application, leaks to count on the tracker thread. */
+    private final Queue<TrackedSocket> cleanedUp = new ConcurrentLinkedQueue<>();
 
     // Each counted once, where the fact is known; "opened" is derived from them. The fields that
     // Snapshots reads (under this monitor) are package-private.
@@ -78,8 +81,12 @@ public final class Tracker {
         }
         Destination destination = inbound ? null : destinations.of(remote);
         long now = System.currentTimeMillis();
-        Throwable stack = new Throwable();
+        Throwable cause = origins.causeOf(socket);
+        Throwable stack = new Throwable(null, cause);
         StackKeys.Key known = callSites.recognize(stack, now);
+        if (known != null && cause != null && !known.site.applicationLine()) {
+            known = null; // a library's thread: where the application asked decides the site
+        }
         if (known != null || unresolvedCount.get() >= TrackerSettings.MAX_PENDING_STACKS) {
             // A stack seen before needs no resolving. A new one weighs a kilobyte or two until the
             // tracker thread resolves it: past a backlog, sockets are still tracked, call site unknown.
@@ -155,10 +162,15 @@ public final class Tracker {
         openNow.decrementAndGet();
         CloseKind kind = CloseClassifier.classify(closeFlags, record.endOfStreamAtNanos,
                 record.outputShutdownAtNanos);
+        boolean dropped = Cleaners.isCleaner(Thread.currentThread());
         Destination d = record.destination;
         if (d != null) { // ports are held whether the socket is excluded from leak tracking or not
             d.open.decrementAndGet();
-            d.closes.increment(kind);
+            if (dropped) {
+                d.collected.increment();
+            } else {
+                d.closes.increment(kind);
+            }
             if (kind == CloseKind.ACTIVE) {
                 d.timeWait.add(System.currentTimeMillis() / 1000);
                 budgetAlarms.activeClose(d);
@@ -168,6 +180,12 @@ public final class Tracker {
             return kind;
         }
         record.closedAtMillis = System.currentTimeMillis();
+        if (dropped) {
+            record.claimCloseCount(); // not a close of the application's: no thread counts it as one
+            record.closeKind = kind;
+            cleanedUp.add(record);
+            return kind;
+        }
         record.closeKind = kind;
         if (record.site != null) {
             countClose(record);
@@ -218,6 +236,13 @@ public final class Tracker {
         while ((record = endedByPeer.poll()) != null) {
             leaks.peerClosed(record);
         }
+        for (int n = cleanedUp.size(); n > 0 && (record = cleanedUp.poll()) != null; n--) {
+            if (record.site == null) {
+                cleanedUp.add(record); // its stack is resolved at the next tick
+            } else if (!record.excluded) {
+                leaks.collected(record, now);
+            }
+        }
         leaks.findCloseWaits(settings.closeWaitAfter().toNanos(), now);
     }
 
@@ -237,7 +262,7 @@ public final class Tracker {
             attach(record, callSites.uncaptured());
             return;
         }
-        CallSite site = callSites.resolve(stack, record.openedAtMillis);
+        CallSite site = callSites.resolve(stack, record.openedAtMillis, record.thread);
         if (callSites.isExcluded(site)) {
             record.excluded = true; // before the site: a close that sees the site sees this
             excluded.increment();
@@ -267,6 +292,11 @@ public final class Tracker {
         if (record.destination != null && kind == CloseKind.ACTIVE) {
             record.destination.activeCloseAt(record.site);
         }
+    }
+
+    /** Where sockets that libraries open on their own threads were asked for. */
+    public Origins origins() {
+        return origins;
     }
 
     /** Sockets that listen: counted, never leaks. */

@@ -50,6 +50,12 @@ class HookedClassTest {
         void acceptInto(Object target);
 
         int readCatching(String number);
+
+        int runWork(boolean fail);
+
+        void configureBlocking(boolean block);
+
+        void handOff();
     }
 
     /** Code shaped to move every kind of offset: returns before switches, a loop back to offset 0, handlers. */
@@ -134,6 +140,24 @@ class HookedClassTest {
             }
         }
 
+        @Override
+        public int runWork(boolean fail) {
+            if (fail) {
+                throw new IllegalStateException("work failed");
+            }
+            return 5;
+        }
+
+        @Override
+        public void configureBlocking(boolean block) {
+            count += block ? 0 : 100;
+        }
+
+        @Override
+        public void handOff() {
+            count++;
+        }
+
         public static int make(boolean fail) throws IOException {
             if (fail) {
                 throw new IOException("no descriptor");
@@ -156,7 +180,10 @@ class HookedClassTest {
                         Advice.ACCEPTED_INTO_ARGUMENT),
                 new Hook("read", Fixture.class.getName(), "readCatching", "(Ljava/lang/String;)", Advice.READ),
                 new Hook("constructed", Fixture.class.getName(), "<init>", "(I)", Advice.ACCEPTED_CHANNEL),
-                new Hook("make", Fixture.class.getName(), "make", "(Z)", Advice.CREATION_FAILURE));
+                new Hook("make", Fixture.class.getName(), "make", "(Z)", Advice.CREATION_FAILURE),
+                new Hook("run", Fixture.class.getName(), "runWork", "(Z)", Advice.CARRIED),
+                new Hook("blocking", Fixture.class.getName(), "configureBlocking", "(Z)", Advice.CONFIGURING_BLOCKING),
+                new Hook("handOff", Fixture.class.getName(), "handOff", "()", Advice.HANDED_OFF));
         HookStatus status = new HookStatus();
         byte[] hooked = HookedClass.rewrite(bytesOf(HookedClassTest.class, type + ".class"), hooks, status);
         for (Hook hook : hooks) {
@@ -214,6 +241,17 @@ class HookedClassTest {
                 () -> fixture.getMethod("make", boolean.class).invoke(null, true)).getCause();
         assertEquals("no descriptor", thrown.getMessage());
         assertEquals(List.of("failed null no descriptor"), take());
+
+        assertEquals(5, calls.runWork(false));
+        assertEquals(List.of("carryIn Fixture", "carryOut null"), take());
+        assertEquals("work failed", assertThrows(IllegalStateException.class, () -> calls.runWork(true)).getMessage());
+        assertEquals(List.of("carryIn Fixture", "carryOut null"), take(), "a throw ends the carry, then goes on");
+
+        calls.configureBlocking(true);
+        calls.configureBlocking(false);
+        assertEquals(List.of("handedOff Fixture"), take(), "only a channel going non-blocking");
+        calls.handOff();
+        assertEquals(List.of("handedOff Fixture"), take());
 
         StackTraceElement top = assertThrows(IOException.class, () -> calls.connectOrThrow(true)).getStackTrace()[0];
         assertEquals("connectOrThrow", top.getMethodName());
@@ -367,7 +405,7 @@ class HookedClassTest {
             case 'I', 'J' -> Advice.READ;
             case 'L', '[' -> Advice.MANAGEMENT_SERVER;
             case 'V' -> firstIsReference && index % 2 == 0 ? Advice.ACCEPTED_INTO_ARGUMENT
-                    : index % 2 == 0 ? Advice.CONNECTED : Advice.CLOSING;
+                    : index % 3 == 0 ? Advice.CARRIED : index % 2 == 0 ? Advice.CONNECTED : Advice.CLOSING;
             default -> Advice.CLOSING;
         };
     }
@@ -453,6 +491,21 @@ class HookedClassTest {
         public void failed(Object socket, Throwable failure) {
             add("failed", socket);
             events.set(events.size() - 1, events.get(events.size() - 1) + " " + failure.getMessage());
+        }
+
+        @Override
+        public void handedOff(Object carrier) {
+            add("handedOff", carrier);
+        }
+
+        @Override
+        public void carryIn(Object carrier) {
+            add("carryIn", carrier);
+        }
+
+        @Override
+        public void carryOut() {
+            add("carryOut", null);
         }
 
         @Override

@@ -116,7 +116,7 @@ class FramesTest {
     }
 
     @Test
-    void anAllJdkStackIsKeptRatherThanEmptied() {
+    void anAllJdkStackIsKeptRatherThanEmptiedAndNeverBlamesTheSocketPlumbing() {
         StackTraceElement[] s = stack(
                 "io.socketleak.agent.tracking.Tracker.opened",
                 "io.socketleak.bootstrap.SocketLeakEvents.connected",
@@ -125,7 +125,24 @@ class FramesTest {
                 "java.util.concurrent.ThreadPoolExecutor.runWorker",
                 "java.lang.Thread.run");
         StackTraceElement[] site = Frames.callSite(s);
-        assertArrayEquals(Arrays.copyOfRange(s, 2, 6), site, "agent frames dropped, every JDK frame kept");
+        assertArrayEquals(Arrays.copyOfRange(s, 3, 6), site, "agent frames and socket plumbing dropped, the rest kept");
+        assertEquals("jdk.internal.net.http.PlainHttpConnection", Frames.blame(site).getClassName());
+        assertEquals("java.net.http.HttpClient", Frames.library(s), "the thread's job, by name");
+    }
+
+    @Test
+    void withoutAnApplicationFrameTheBlameIsTheLibrarysLineNotTheJdks() {
+        StackTraceElement[] s = stack(
+                "sun.nio.ch.NioSocketImpl.connect",
+                "java.net.Socket.connect",
+                "org.postgresql.core.PGStream.createSocket",
+                "org.postgresql.core.PGStream.<init>",
+                "com.zaxxer.hikari.pool.HikariPool$PoolEntryCreator.call",
+                "java.util.concurrent.FutureTask.run",
+                "java.lang.Thread.run");
+        assertEquals("org.postgresql.core.PGStream", Frames.blame(Frames.callSite(s)).getClassName());
+        assertEquals("HikariCP", Frames.library(s), "named by the outermost library frame: the pool's adder");
+        assertFalse(Frames.hasApplication(s));
     }
 
     @Test

@@ -1,0 +1,155 @@
+package io.socketleak.agent.tracking;
+
+import java.lang.ref.Reference;
+import java.lang.ref.ReferenceQueue;
+import java.lang.ref.WeakReference;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.atomic.LongAdder;
+
+/**
+ * Carries the stack of the thread that asked for a socket to the thread that opens it, when a library
+ * hands the work off (a call enqueued, a connect planned, a pool's connection maker, a channel made
+ * non-blocking that a selector's thread will connect).
+ *
+ * <p>The stack is taken where the work is handed off and kept, weakly keyed by the work object, until
+ * that object is collected: a carried stack is released with its work. While a thread runs the work,
+ * the stack is its cause: a socket opened then gets the stack as the cause of its own, and a further
+ * hand-off from there keeps pointing at it. So a chain is at most the opening stack, the stack of the
+ * nearest hand-off and the first one (where the application asked).
+ */
+public final class Origins {
+    /** Work handed off and not yet collected, at most: beyond, new hand-offs go uncarried. */
+    static final int MAX_HANDED_OFF = 4096;
+    /** Nested runs of handed-off work on one thread that are told apart; deeper ones carry the outer cause. */
+    private static final int MAX_NESTED = 8;
+
+    private final ConcurrentHashMap<Object, Throwable> handedOff = new ConcurrentHashMap<>();
+    private final ReferenceQueue<Object> collected = new ReferenceQueue<>();
+    private final LongAdder notCarried = new LongAdder();
+    /** Per thread, whichever tracker it reports to: one JVM has one agent. */
+    private static final ThreadLocal<Running> RUNNING = new ThreadLocal<>();
+
+    /** What one thread runs of handed-off work now: a stack of causes, innermost last. */
+    private static final class Running {
+        final Throwable[] causes = new Throwable[MAX_NESTED];
+        int depth;
+    }
+
+    /** The calling thread hands off work that may open a socket on another thread. */
+    public void handedOff(Object work) {
+        for (Reference<?> gone; (gone = collected.poll()) != null; ) {
+            handedOff.remove(gone);
+        }
+        if (handedOff.size() >= MAX_HANDED_OFF) {
+            notCarried.increment();
+            return;
+        }
+        Throwable cause = current();
+        while (cause != null && cause.getCause() != null) {
+            cause = cause.getCause(); // the first hand-off: where the application asked, if anywhere
+        }
+        handedOff.put(new Work(work, collected), new Throwable(null, cause));
+    }
+
+    /** The calling thread starts on handed-off work: what it opens until {@link #carryOut} has that cause. */
+    public void carryIn(Object work) {
+        Running r = RUNNING.get();
+        if (r == null) {
+            r = new Running();
+            RUNNING.set(r);
+        }
+        if (r.depth < MAX_NESTED) {
+            r.causes[r.depth] = handedOff.isEmpty() ? null : handedOff.get(new Probe(work));
+        }
+        r.depth++;
+    }
+
+    public void carryOut() {
+        Running r = RUNNING.get();
+        if (r != null && r.depth > 0) {
+            r.depth--;
+            if (r.depth < MAX_NESTED) {
+                r.causes[r.depth] = null; // nothing is kept once the work is done
+            }
+        }
+    }
+
+    /**
+     * What caused a socket opened now on this thread: the stack taken when this socket (a channel)
+     * was handed off, else that of the work the thread runs, else null.
+     */
+    Throwable causeOf(Object socket) {
+        if (!handedOff.isEmpty()) {
+            Throwable own = handedOff.remove(new Probe(socket));
+            if (own != null) {
+                return own;
+            }
+        }
+        return current();
+    }
+
+    /** Hand-offs not carried because {@link #MAX_HANDED_OFF} were in flight. */
+    public long notCarried() {
+        return notCarried.sum();
+    }
+
+    int inFlight() {
+        return handedOff.size();
+    }
+
+    private Throwable current() {
+        Running r = RUNNING.get();
+        if (r == null) {
+            return null;
+        }
+        for (int i = Math.min(r.depth, MAX_NESTED) - 1; i >= 0; i--) {
+            if (r.causes[i] != null) {
+                return r.causes[i];
+            }
+        }
+        return null;
+    }
+
+    /** A work object, weakly: its entry goes once it is collected. Equal to a {@link Probe} of the same object. */
+    private static final class Work extends WeakReference<Object> {
+        private final int identity;
+
+        Work(Object work, ReferenceQueue<Object> queue) {
+            super(work, queue);
+            this.identity = System.identityHashCode(work);
+        }
+
+        @Override
+        public int hashCode() {
+            return identity;
+        }
+
+        /** The same work handed off twice (a constructor calling another) keeps one entry. */
+        @Override
+        public boolean equals(Object other) {
+            if (other == this) {
+                return true;
+            }
+            Object work = get();
+            return work != null && other instanceof Work w && w.refersTo(work);
+        }
+    }
+
+    private static final class Probe {
+        private final Object work;
+
+        Probe(Object work) {
+            this.work = work;
+        }
+
+        @Override
+        public boolean equals(Object other) {
+            return other instanceof Work w && w.refersTo(work);
+        }
+
+        @Override
+        public int hashCode() {
+            return System.identityHashCode(work);
+        }
+    }
+}
