@@ -180,6 +180,28 @@ class ThirdPartyClientsTest {
         }
     }
 
+    /** OkHttp 4 connects on the caller's thread, and runs enqueued calls on its dispatcher's. */
+    @Test
+    void okHttp4CallsAreBlamedOnTheirLinesToo(@org.junit.jupiter.api.io.TempDir java.nio.file.Path dir)
+            throws Exception {
+        java.nio.file.Path report = dir.resolve("report.json");
+        io.socketleak.it.support.ChildJvm.Result run = new io.socketleak.it.support.ChildJvm()
+                .replacingOnClassPath("okhttp-jvm-", java.nio.file.Path.of(System.getProperty("socketleak.okhttp4")))
+                .withAgent("interval=0,report=" + report)
+                .run(io.socketleak.it.apps.OkHttpCalls.class);
+        assertEquals(0, run.exitCode(), run.stderr());
+        List<String> out = run.stdout().lines().toList();
+        assertTrue(out.get(0).startsWith("okhttp 4."), "OkHttp 4 in place of 5: " + out);
+        JsonNode json = AgentReport.read(report);
+        for (String call : out.subList(1, 3)) {
+            String blame = "io.socketleak.it.apps.OkHttpCalls.main(OkHttpCalls.java:" + call.replaceAll("\\D+", "") + ")";
+            List<JsonNode> sites = AgentReport.callSites(json, blame);
+            assertEquals(1, sites.size(), call + ": " + json.get("callSites"));
+            assertEquals(blame, sites.get(0).get("blame").asText());
+            assertEquals(1, sites.get(0).get("opened").asLong());
+        }
+    }
+
     private static String blame(String method, int line) {
         return "io.socketleak.it.ThirdPartyClientsTest." + method + "(ThirdPartyClientsTest.java:" + line + ")";
     }

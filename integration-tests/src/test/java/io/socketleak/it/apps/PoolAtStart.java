@@ -7,7 +7,8 @@ import java.sql.ResultSet;
 
 /**
  * A HikariCP pool over PostgreSQL, made on main's first line: the pool's first connection opens on
- * main, the others on the pool's own adder thread. Waits until it is full, queries, closes it.
+ * main, the others on the pool's own adder thread. Says which line makes the pool, waits until it is
+ * full, queries, closes it.
  */
 public final class PoolAtStart {
     static final int SIZE = 4;
@@ -18,6 +19,7 @@ public final class PoolAtStart {
         config.setUsername("postgres");
         config.setMinimumIdle(SIZE);
         config.setMaximumPoolSize(SIZE);
+        System.out.println("pool made at line " + (new Throwable().getStackTrace()[0].getLineNumber() + 1));
         try (HikariDataSource pool = new HikariDataSource(config)) {
             long deadline = System.nanoTime() + 30_000_000_000L;
             while (pool.getHikariPoolMXBean().getTotalConnections() < SIZE && System.nanoTime() < deadline) {

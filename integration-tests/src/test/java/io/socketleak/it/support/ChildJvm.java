@@ -15,6 +15,7 @@ public final class ChildJvm {
     private final List<String> jvmArgs = new ArrayList<>();
     private final List<String> wrapper = new ArrayList<>();
     private final Map<String, String> env = new java.util.HashMap<>();
+    private final Map<String, Path> replaced = new java.util.HashMap<>();
 
     /** What the process did. */
     public record Result(int exitCode, String stdout, String stderr) {
@@ -44,6 +45,12 @@ public final class ChildJvm {
 
     public ChildJvm jvmArg(String arg) {
         jvmArgs.add(arg);
+        return this;
+    }
+
+    /** Runs with {@code jar} in place of the class path's jars whose file name starts with {@code prefix}. */
+    public ChildJvm replacingOnClassPath(String prefix, Path jar) {
+        replaced.put(prefix, jar);
         return this;
     }
 
@@ -77,12 +84,27 @@ public final class ChildJvm {
         command.add("-Xshare:auto");
         command.addAll(jvmArgs);
         command.add("-cp");
-        command.add(System.getProperty("java.class.path"));
+        command.add(classPath());
         command.add(main.getName());
         command.addAll(List.of(args));
         ProcessBuilder builder = new ProcessBuilder(command);
         builder.environment().putAll(env);
         return builder.start();
+    }
+
+    private String classPath() {
+        List<String> entries = new ArrayList<>();
+        for (String entry : System.getProperty("java.class.path").split(File.pathSeparator, -1)) {
+            String name = Path.of(entry).getFileName().toString();
+            String replacement = entry;
+            for (Map.Entry<String, Path> r : replaced.entrySet()) {
+                if (name.startsWith(r.getKey())) {
+                    replacement = r.getValue().toString();
+                }
+            }
+            entries.add(replacement);
+        }
+        return String.join(File.pathSeparator, entries);
     }
 
     public Result run(Class<?> main, String... args) throws IOException, InterruptedException {
