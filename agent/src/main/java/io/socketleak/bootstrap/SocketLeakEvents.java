@@ -19,7 +19,8 @@ public final class SocketLeakEvents {
     public interface Sink {
         void connected(Object socket);
 
-        void accepted(Object socket);
+        /** A connection was accepted on {@code listener} (its listening socket or channel). */
+        void accepted(Object socket, Object listener);
 
         void listening(Object socket);
 
@@ -164,8 +165,9 @@ public final class SocketLeakEvents {
         }
     }
 
-    public static void accepted(Object socket) {
-        dispatch(ACCEPTED, socket);
+    /** Exit of {@code NioSocketImpl.accept(SocketImpl)}: the argument is the accepted socket, {@code this} the listener. */
+    public static void accepted(Object socket, Object listener) {
+        dispatch(ACCEPTED, socket, listener);
     }
 
     public static void listening(Object socket) {
@@ -219,7 +221,8 @@ public final class SocketLeakEvents {
         dispatch(event, socket, null);
     }
 
-    private static void dispatch(int event, Object socket, Throwable failure) {
+    /** @param other what goes with the event: the listener of an accepted socket, the failure of a failed call */
+    private static void dispatch(int event, Object socket, Object other) {
         Sink s = sink;
         if (s == null) {
             return;
@@ -232,12 +235,12 @@ public final class SocketLeakEvents {
         try {
             switch (event) {
                 case CONNECTED -> s.connected(socket);
-                case ACCEPTED -> s.accepted(socket);
+                case ACCEPTED -> s.accepted(socket, other);
                 case LISTENING -> s.listening(socket);
                 case OUTPUT_SHUTDOWN -> s.outputShutdown(socket);
                 case END_OF_STREAM -> s.endOfStream(socket);
                 case INPUT_SHUTTING_DOWN -> s.inputShuttingDown(socket);
-                case FAILED -> s.failed(socket, failure);
+                case FAILED -> s.failed(socket, (Throwable) other);
                 case MANAGEMENT_SERVER -> s.managementServer(socket);
                 case HANDED_OFF -> s.handedOff(socket);
                 case CARRY_IN -> s.carryIn(socket);

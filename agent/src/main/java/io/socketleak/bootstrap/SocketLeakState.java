@@ -13,7 +13,8 @@ import jdk.internal.misc.Unsafe;
 
 /**
  * Reads the state of the JDK's socket implementations: {@code sun.nio.ch.NioSocketImpl} (behind every
- * {@code java.net.Socket}) and {@code sun.nio.ch.SocketChannelImpl}.
+ * {@code java.net.Socket}), {@code sun.nio.ch.SocketChannelImpl} and
+ * {@code sun.nio.ch.AsynchronousSocketChannelImpl}.
  *
  * <p>Defined into {@code java.base} with the door ({@link SocketLeakEvents}), so it reads the socket
  * classes' private fields with that module's own rights: nothing is opened to any other module for
@@ -25,7 +26,7 @@ import jdk.internal.misc.Unsafe;
 public final class SocketLeakState {
     // NioSocketImpl states (same on JDK 17 to 25).
     private static final int IMPL_CONNECTED = 3;
-    // SocketChannelImpl states.
+    // SocketChannelImpl states; AsynchronousSocketChannelImpl's ST_CONNECTED is the same.
     private static final int CHANNEL_CONNECTED = 2;
     private static final long MISSING = -1;
 
@@ -33,6 +34,8 @@ public final class SocketLeakState {
 
     private static final Class<?> IMPL = load("sun.nio.ch.NioSocketImpl");
     private static final Class<?> CHANNEL = load("sun.nio.ch.SocketChannelImpl");
+    /** Looked up, not loaded: a JVM that never uses an asynchronous channel does not load its classes. */
+    private static final String ASYNC_NAME = "sun.nio.ch.AsynchronousSocketChannelImpl";
 
     private static final long IMPL_STATE = offset(IMPL, "state", int.class);
     private static final long IMPL_SERVER = offset(IMPL, "server", boolean.class);
@@ -55,6 +58,15 @@ public final class SocketLeakState {
     private static final long CHANNEL_INPUT_CLOSED = offset(CHANNEL, "isInputClosed", boolean.class);
     private static final long CHANNEL_OUTPUT_CLOSED = offset(CHANNEL, "isOutputClosed", boolean.class);
     private static final long FD_NUMBER = offset(FileDescriptor.class, "fd", int.class);
+
+    /** The asynchronous channel's class and fields, read once it has loaded (see {@link #async}). */
+    private static volatile Class<?> asyncType;
+    private static long asyncState = MISSING;
+    private static long asyncFd = MISSING;
+    private static long asyncRemote = MISSING;
+    private static long asyncLocal = MISSING;
+    private static long asyncInputShut = MISSING;
+    private static long asyncOutputShut = MISSING;
 
     private static final int POLLIN;
     private static final int POLLERR;
@@ -126,6 +138,38 @@ public final class SocketLeakState {
         return CHANNEL != null && CHANNEL.isInstance(socket);
     }
 
+    /** An {@code AsynchronousSocketChannel} (not its server). */
+    public static boolean isAsynchronous(Object socket) {
+        Class<?> type = async(socket);
+        return type != null && type.isInstance(socket);
+    }
+
+    /**
+     * The asynchronous channel class, once a socket of it shows up: its hooks only run once it has
+     * loaded, and then its fields are read here, on first sight.
+     */
+    private static Class<?> async(Object socket) {
+        Class<?> type = asyncType;
+        if (type != null || socket == null || isSocketImpl(socket) || isChannel(socket)) {
+            return type;
+        }
+        for (Class<?> c = socket.getClass(); c != null; c = c.getSuperclass()) {
+            if (c.getName().equals(ASYNC_NAME)) {
+                synchronized (SocketLeakState.class) {
+                    asyncState = offset(c, "state", int.class);
+                    asyncFd = offset(c, "fd", FileDescriptor.class);
+                    asyncRemote = offset(c, "remoteAddress", InetSocketAddress.class);
+                    asyncLocal = offset(c, "localAddress", InetSocketAddress.class);
+                    asyncInputShut = offset(c, "readShutdown", boolean.class);
+                    asyncOutputShut = offset(c, "writeShutdown", boolean.class);
+                    asyncType = c; // last: the offsets are published with it
+                }
+                return c;
+            }
+        }
+        return null;
+    }
+
     /** A connected TCP socket or channel (not UNIX-domain, not UDP, not listening). */
     public static boolean isConnectedTcp(Object socket) {
         if (isSocketImpl(socket)) {
@@ -136,6 +180,9 @@ public final class SocketLeakState {
         if (isChannel(socket)) {
             return CHANNEL_STATE != MISSING && U.getIntVolatile(socket, CHANNEL_STATE) == CHANNEL_CONNECTED
                     && CHANNEL_FAMILY != MISSING && U.getReference(socket, CHANNEL_FAMILY) != StandardProtocolFamily.UNIX;
+        }
+        if (isAsynchronous(socket)) {
+            return asyncState != MISSING && U.getIntVolatile(socket, asyncState) == CHANNEL_CONNECTED;
         }
         return false;
     }
@@ -154,6 +201,9 @@ public final class SocketLeakState {
         if (isChannel(socket) && CHANNEL_REMOTE != MISSING) {
             return U.getReference(socket, CHANNEL_REMOTE) instanceof InetSocketAddress isa ? isa : null;
         }
+        if (isAsynchronous(socket) && asyncRemote != MISSING) {
+            return U.getReferenceVolatile(socket, asyncRemote) instanceof InetSocketAddress isa ? isa : null;
+        }
         return null;
     }
 
@@ -164,20 +214,24 @@ public final class SocketLeakState {
         if (isChannel(socket) && CHANNEL_LOCAL != MISSING) {
             return U.getReference(socket, CHANNEL_LOCAL) instanceof InetSocketAddress isa ? isa.getPort() : 0;
         }
+        if (isAsynchronous(socket) && asyncLocal != MISSING) {
+            return U.getReferenceVolatile(socket, asyncLocal) instanceof InetSocketAddress isa ? isa.getPort() : 0;
+        }
         return 0;
     }
 
     /** The application shut down its own input: a read's end-of-stream then says nothing about the peer. */
     public static boolean inputShutDown(Object socket) {
-        return flag(socket, IMPL_INPUT_CLOSED, CHANNEL_INPUT_CLOSED);
+        return flag(socket, IMPL_INPUT_CLOSED, CHANNEL_INPUT_CLOSED, asyncInputShut);
     }
 
     public static boolean outputShutDown(Object socket) {
-        return flag(socket, IMPL_OUTPUT_CLOSED, CHANNEL_OUTPUT_CLOSED);
+        return flag(socket, IMPL_OUTPUT_CLOSED, CHANNEL_OUTPUT_CLOSED, asyncOutputShut);
     }
 
+    /** A reset the JDK saw on a read (the asynchronous channel keeps no such flag: the kernel's poll tells). */
     public static boolean resetByPeer(Object socket) {
-        return flag(socket, IMPL_RESET, CHANNEL_RESET);
+        return flag(socket, IMPL_RESET, CHANNEL_RESET, MISSING);
     }
 
     /** The JDK already read end-of-stream on this socket (NioSocketImpl only keeps this). */
@@ -235,16 +289,21 @@ public final class SocketLeakState {
             fd = IMPL_FD == MISSING ? null : U.getReference(socket, IMPL_FD);
         } else if (isChannel(socket)) {
             fd = CHANNEL_FD == MISSING ? null : U.getReference(socket, CHANNEL_FD);
+        } else if (isAsynchronous(socket)) {
+            fd = asyncFd == MISSING ? null : U.getReference(socket, asyncFd);
         }
         return fd instanceof FileDescriptor descriptor ? descriptor : null;
     }
 
-    private static boolean flag(Object socket, long ofImpl, long ofChannel) {
+    private static boolean flag(Object socket, long ofImpl, long ofChannel, long ofAsync) {
         if (isSocketImpl(socket)) {
             return ofImpl != MISSING && U.getBoolean(socket, ofImpl);
         }
         if (isChannel(socket)) {
             return ofChannel != MISSING && U.getBoolean(socket, ofChannel);
+        }
+        if (isAsynchronous(socket)) {
+            return ofAsync != MISSING && U.getBoolean(socket, ofAsync);
         }
         return false;
     }

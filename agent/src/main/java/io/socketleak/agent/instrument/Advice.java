@@ -13,10 +13,10 @@ public enum Advice {
     CONNECTED(At.RETURN, Pass.THIS, "connected", Thrown.REPORTED),
     /** Exit of {@code SocketChannel.connect}/{@code finishConnect}: {@code true} means connected. */
     CONNECTED_IF_TRUE(At.RETURN, Pass.RESULT_AND_THIS, "connectedIf", Thrown.REPORTED),
-    /** Exit of {@code NioSocketImpl.accept(SocketImpl)}: the argument is the accepted socket. */
-    ACCEPTED_INTO_ARGUMENT(At.RETURN, Pass.LOCAL_1, "accepted", Thrown.REPORTED),
-    /** Exit of the constructor that wraps an accepted connection in a channel. */
-    ACCEPTED_CHANNEL(At.RETURN, Pass.THIS, "accepted", Thrown.IGNORED),
+    /** Exit of {@code NioSocketImpl.accept(SocketImpl)}: the argument is the accepted socket, {@code this} the listener. */
+    ACCEPTED_INTO_ARGUMENT(At.RETURN, Pass.LOCAL_1_AND_THIS, "accepted", Thrown.REPORTED),
+    /** Exit of a server channel's {@code finishAccept}: it returns the accepted channel; {@code this} is the listener. */
+    ACCEPTED_RESULT(At.RETURN, Pass.RESULT_OBJECT_AND_THIS, "accepted", Thrown.IGNORED),
     /** A bind or accept: only its failure is of interest (port or descriptor exhaustion). */
     FAILURE(At.NOWHERE, Pass.THIS, null, Thrown.REPORTED),
     /** A static method that creates a socket's descriptor: only its failure is of interest. */
@@ -37,8 +37,10 @@ public enum Advice {
     MANAGEMENT_SERVER(At.RETURN, Pass.RESULT, "managementServer", Thrown.IGNORED),
     /** Entry of {@code SocketChannel.implConfigureBlocking(boolean)}: a non-blocking channel may connect elsewhere. */
     CONFIGURING_BLOCKING(At.ENTRY, Pass.INT_1_AND_THIS, "configuringBlocking", Thrown.IGNORED),
-    /** Exit of a library's constructor (or entry of its method) that takes work from the calling thread. */
+    /** Exit of a library's constructor that takes work from the calling thread. */
     HANDED_OFF(At.RETURN, Pass.THIS, "handedOff", Thrown.IGNORED),
+    /** Entry of a method that starts work another thread may finish (an asynchronous connect). */
+    HANDING_OFF(At.ENTRY, Pass.THIS, "handedOff", Thrown.IGNORED),
     /** Around a library's method that runs work handed off: {@code carryIn(this)}, then {@code carryOut()}. */
     CARRIED(At.AROUND, Pass.THIS, "carryIn", Thrown.CARRY_ENDS);
 
@@ -71,6 +73,10 @@ public enum Advice {
         LOCAL_2,
         /** The first argument, an {@code int} or {@code boolean}, then {@code this}: {@code door(arg, this)}. */
         INT_1_AND_THIS,
+        /** The first argument, an object, then {@code this}. */
+        LOCAL_1_AND_THIS,
+        /** The object about to be returned, then {@code this}. */
+        RESULT_OBJECT_AND_THIS,
         /** The value about to be returned. */
         RESULT,
         /** The value about to be returned, then {@code this}: {@code door(result, this)}. */
@@ -147,6 +153,14 @@ public enum Advice {
             case INT_1_AND_THIS -> {
                 code.u1(ILOAD_1).u1(ALOAD_0);
                 descriptor = "(Z" + OBJECT + ")V";
+            }
+            case LOCAL_1_AND_THIS -> {
+                code.u1(ALOAD_0 + 1).u1(ALOAD_0);
+                descriptor = "(" + OBJECT + OBJECT + ")V";
+            }
+            case RESULT_OBJECT_AND_THIS -> {
+                code.u1(DUP).u1(ALOAD_0);
+                descriptor = "(" + OBJECT + OBJECT + ")V";
             }
             case RESULT -> code.u1(DUP);
             case RESULT_AND_THIS -> {

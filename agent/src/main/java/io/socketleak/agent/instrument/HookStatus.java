@@ -66,7 +66,7 @@ public final class HookStatus {
                 lines.add(hook.describe() + ": " + problems.getOrDefault(hook, "class not instrumented"));
             }
         }
-        for (Hook hook : HandOffs.ALL) { // a library's class that loaded without the method
+        for (Hook hook : loadedLater()) { // a class that loaded without the method
             String problem = problems.get(hook);
             if (problem != null) {
                 lines.add(hook.describe() + ": " + problem);
@@ -75,13 +75,16 @@ public final class HookStatus {
         return lines;
     }
 
-    /** Every hand-off point with its state: installed, failed, or its library not loaded (yet). */
-    public List<String> handOffs() {
+    /**
+     * Every hook of a class that loads when it is first used ({@link Hooks#ON_FIRST_LOAD}, {@link HandOffs})
+     * with its state: installed, failed, or its class not loaded (yet).
+     */
+    public List<String> onFirstLoad() {
         List<String> lines = new ArrayList<>();
-        for (Hook hook : HandOffs.ALL) {
+        for (Hook hook : loadedLater()) {
             String problem = problems.get(hook);
             String state = installed.containsKey(hook) ? "installed"
-                    : problem != null ? "MISSING (" + problem + ")" : "library not loaded";
+                    : problem != null ? "MISSING (" + problem + ")" : "not loaded";
             lines.add(hook.describe() + ": " + state);
         }
         return lines;
@@ -96,5 +99,11 @@ public final class HookStatus {
             lines.add(hook.describe() + ": " + state);
         }
         return lines;
+    }
+
+    private static List<Hook> loadedLater() {
+        List<Hook> hooks = new ArrayList<>(Hooks.ON_FIRST_LOAD);
+        hooks.addAll(HandOffs.ALL);
+        return hooks;
     }
 }

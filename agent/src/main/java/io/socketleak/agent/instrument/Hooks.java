@@ -13,6 +13,10 @@ public final class Hooks {
     public static final String SERVER_CHANNEL = "sun.nio.ch.ServerSocketChannelImpl";
     public static final String NET = "sun.nio.ch.Net";
     public static final String MANAGEMENT = "java.lang.management.ManagementFactory";
+    private static final String ASYNC_BASE = "sun.nio.ch.AsynchronousSocketChannelImpl";
+    private static final String ASYNC_CHANNEL = "sun.nio.ch.UnixAsynchronousSocketChannelImpl";
+    private static final String ASYNC_SERVER_BASE = "sun.nio.ch.AsynchronousServerSocketChannelImpl";
+    private static final String ASYNC_SERVER = "sun.nio.ch.UnixAsynchronousServerSocketChannelImpl";
     private static final String SOCKET_ADDRESS = "Ljava/net/SocketAddress;";
 
     /**
@@ -41,9 +45,6 @@ public final class Hooks {
             new Hook("connected", CHANNEL, "connect", "(" + SOCKET_ADDRESS + ")", Advice.CONNECTED_IF_TRUE),
             new Hook("connected", CHANNEL, "finishConnect", "()", Advice.CONNECTED_IF_TRUE),
             new Hook("connected", CHANNEL, "blockingConnect", "(" + SOCKET_ADDRESS + "J)", Advice.CONNECTED),
-            new Hook("accepted", CHANNEL, "<init>", "(Ljava/nio/channels/spi/SelectorProvider;"
-                    + "Ljava/net/ProtocolFamily;Ljava/io/FileDescriptor;" + SOCKET_ADDRESS + ")",
-                    Advice.ACCEPTED_CHANNEL),
             // A channel made non-blocking may connect on a selector's thread: its stack is taken now.
             new Hook("going non-blocking", CHANNEL, "implConfigureBlocking", "(Z)", Advice.CONFIGURING_BLOCKING),
             new Hook("bind failed", CHANNEL, "bind", "(" + SOCKET_ADDRESS + ")", Advice.FAILURE),
@@ -61,6 +62,8 @@ public final class Hooks {
 
             // ServerSocketChannel: listening sockets are counted, never leaks.
             new Hook("listening", SERVER_CHANNEL, "bind", "(" + SOCKET_ADDRESS + "I)", Advice.LISTENING),
+            new Hook("accepted", SERVER_CHANNEL, "finishAccept", "(Ljava/io/FileDescriptor;" + SOCKET_ADDRESS + ")",
+                    Advice.ACCEPTED_RESULT),
             new Hook("accept failed", SERVER_CHANNEL, "accept", "()", Advice.FAILURE),
             new Hook("accept failed", SERVER_CHANNEL, "blockingAccept", "(J)", Advice.FAILURE),
             new Hook("closing", SERVER_CHANNEL, "implCloseSelectableChannel", "()", Advice.CLOSING),
@@ -69,6 +72,21 @@ public final class Hooks {
             // jcmd, the command line's report): creating it for nobody would cost a third of a second.
             new Hook("management server created", MANAGEMENT, "getPlatformMBeanServer", "()",
                     Advice.MANAGEMENT_SERVER));
+
+    /**
+     * Hooks of classes a JVM may never load: rewritten as they load (a JVM that never uses them pays
+     * nothing), or retransformed after an attach. {@code AsynchronousSocketChannel} on Linux and macOS.
+     * End of stream is not seen on these (reads complete on the group's threads): the kernel's
+     * CLOSE_WAIT still is.
+     */
+    public static final List<Hook> ON_FIRST_LOAD = List.of(
+            new Hook("connecting", ASYNC_CHANNEL, "implConnect", null, Advice.HANDING_OFF), // may finish elsewhere
+            new Hook("connected", ASYNC_CHANNEL, "setConnected", "()", Advice.CONNECTED),
+            new Hook("accepted", ASYNC_SERVER, "finishAccept", null, Advice.ACCEPTED_RESULT),
+            new Hook("output shut down", ASYNC_BASE, "shutdownOutput", "()", Advice.OUTPUT_SHUT_DOWN),
+            new Hook("closing", ASYNC_CHANNEL, "implClose", "()", Advice.CLOSING),
+            new Hook("listening", ASYNC_SERVER_BASE, "bind", "(" + SOCKET_ADDRESS + "I)", Advice.LISTENING),
+            new Hook("closing", ASYNC_SERVER, "implClose", "()", Advice.CLOSING));
 
     private Hooks() {
     }

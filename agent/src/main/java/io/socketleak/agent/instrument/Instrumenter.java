@@ -21,6 +21,8 @@ import java.util.concurrent.ConcurrentHashMap;
 public final class Instrumenter implements ClassFileTransformer {
     /** Hooks by the internal name of their class: the JDK's socket classes, loaded at once. */
     private final Map<String, List<Hook>> byType = new LinkedHashMap<>();
+    /** {@link Hooks#ON_FIRST_LOAD} by the internal name of their class: the JDK's, rewritten as they load. */
+    private final Map<String, List<Hook>> onFirstLoad = new LinkedHashMap<>();
     /** {@link HandOffs} by the internal name of their class: rewritten whenever a library loads them. */
     private final Map<String, List<Hook>> handOffsByType = new LinkedHashMap<>();
     private final Instrumentation inst;
@@ -39,6 +41,7 @@ public final class Instrumenter implements ClassFileTransformer {
         this.inst = inst;
         this.status = status;
         byTypeName(Hooks.ALL, byType);
+        byTypeName(Hooks.ON_FIRST_LOAD, onFirstLoad);
         byTypeName(HandOffs.ALL, handOffsByType);
     }
 
@@ -120,8 +123,9 @@ public final class Instrumenter implements ClassFileTransformer {
                 status.failed(entry.getValue(), "no class " + type + " in this JDK");
             }
         }
-        for (Class<?> loaded : inst.getAllLoadedClasses()) { // after an attach: libraries in use already
-            if (handOffsByType.containsKey(loaded.getName().replace('.', '/'))) {
+        for (Class<?> loaded : inst.getAllLoadedClasses()) { // after an attach: classes in use already
+            String type = loaded.getName().replace('.', '/');
+            if (onFirstLoad.containsKey(type) || handOffsByType.containsKey(type)) {
                 toRetransform.add(loaded);
             }
         }
@@ -130,8 +134,7 @@ public final class Instrumenter implements ClassFileTransformer {
                 inst.retransformClasses(target);
             } catch (Exception | LinkageError e) {
                 String type = target.getName().replace('.', '/');
-                status.failed(byType.containsKey(type) ? byType.get(type) : handOffsByType.get(type),
-                        "cannot retransform: " + e);
+                status.failed(hooksOf(type, target.getClassLoader() == null), "cannot retransform: " + e);
             }
         }
         return new Installation(Set.copyOf(loadedBefore));
@@ -143,9 +146,9 @@ public final class Instrumenter implements ClassFileTransformer {
         if (className == null) {
             return null;
         }
-        List<Hook> hooks = (loader == null ? byType : handOffsByType).get(className);
+        List<Hook> hooks = hooksOf(className, loader == null);
         if (hooks == null) {
-            return null; // every socket class belongs to the JDK's boot loader
+            return null; // not a target: the common case, decided by the name alone
         }
         if (loader != null && !reachesTheDoor(module)) {
             status.failed(hooks, "the bridge cannot be reached from " + module);
@@ -159,6 +162,15 @@ public final class Instrumenter implements ClassFileTransformer {
             status.failed(hooks, "cannot rewrite " + className + ": " + e);
             return null;
         }
+    }
+
+    /** The hooks of a class: the JDK's socket classes are all the boot loader's, the libraries' are not. */
+    private List<Hook> hooksOf(String internalName, boolean boot) {
+        if (!boot) {
+            return handOffsByType.get(internalName);
+        }
+        List<Hook> hooks = byType.get(internalName);
+        return hooks != null ? hooks : onFirstLoad.get(internalName);
     }
 
     /**

@@ -37,15 +37,17 @@ public final class TrackingSink implements SocketLeakEvents.Sink {
     }
 
     @Override
-    public void accepted(Object socket) {
+    public void accepted(Object socket, Object listener) {
         if (SocketLeakState.isConnectedTcp(socket)) {
-            tracker.opened(socket, SocketLeakState.remote(socket), SocketLeakState.localPort(socket), true);
+            tracker.accepted(socket, SocketLeakState.remote(socket), SocketLeakState.localPort(socket), listener);
         }
     }
 
+    /** A server's stack goes with its listener: a connection accepted in library or JDK code is blamed on it. */
     @Override
     public void listening(Object socket) {
         tracker.listeners().listening(socket);
+        tracker.origins().handedOff(socket);
     }
 
     @Override
@@ -73,7 +75,8 @@ public final class TrackingSink implements SocketLeakEvents.Sink {
 
     @Override
     public void closing(Object socket) {
-        if (SocketLeakState.isListener(socket) || !(SocketLeakState.isSocketImpl(socket) || SocketLeakState.isChannel(socket))) {
+        if (SocketLeakState.isListener(socket) || !(SocketLeakState.isSocketImpl(socket) || SocketLeakState.isChannel(socket)
+                || SocketLeakState.isAsynchronous(socket))) {
             tracker.listeners().closed(socket);
             return;
         }

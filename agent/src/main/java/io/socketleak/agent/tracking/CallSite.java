@@ -70,7 +70,7 @@ public final class CallSite {
     /**
      * Null when the application's own thread opened the socket. Else, in words: "through OkHttp,
      * connected on thread OkHttp TaskRunner" (the blame is where the application asked), or
-     * "application line unknown: opened by HikariCP on thread HikariPool-1 connection adder".
+     * "application line unknown: connected on thread HikariPool-1 connection adder, by HikariCP".
      */
     public String origin() {
         return origin;

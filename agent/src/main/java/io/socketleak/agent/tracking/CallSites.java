@@ -46,9 +46,10 @@ final class CallSites {
      *
      * @param stack  the stack of the thread that opened the socket; its causes, when it has any, are
      *               the stacks of the threads that handed the work off ({@link Origins}), nearest first
-     * @param thread the name of the thread that opened the socket
+     * @param thread  the name of the thread that opened the socket
+     * @param inbound whether it was accepted
      */
-    CallSite resolve(Throwable stack, long openedAtMillis, String thread) {
+    CallSite resolve(Throwable stack, long openedAtMillis, String thread, boolean inbound) {
         resolved.increment();
         StackTraceElement[] opening = stack.getStackTrace();
         StackTraceElement[] asked = null;
@@ -59,7 +60,7 @@ final class CallSites {
             }
         }
         boolean isExcluded = Frames.matchesAny(opening, exclude) || (asked != null && Frames.matchesAny(asked, exclude));
-        CallSite site = isExcluded ? excluded : intern(opening, asked, thread);
+        CallSite site = isExcluded ? excluded : intern(opening, asked, (inbound ? "accepted" : "connected") + " on thread " + thread);
         if (stack.getCause() == null || Frames.hasApplication(opening)) { // else another cause may make another site
             stackKeys.remember(stack, site, isExcluded, openedAtMillis);
         }
@@ -101,12 +102,12 @@ final class CallSites {
     }
 
     /** The site of a socket opened with this stack, and asked for with that one if it was handed off. */
-    private CallSite intern(StackTraceElement[] opening, StackTraceElement[] asked, String thread) {
+    private CallSite intern(StackTraceElement[] opening, StackTraceElement[] asked, String onThread) {
         StackTraceElement[] frames = Frames.callSite(opening);
         if (asked == null) {
             StackTraceElement blamed = Frames.blame(frames);
             String origin = blamed == null || Frames.isApplication(blamed.getClassName()) ? null
-                    : "application line unknown: opened " + by(Frames.library(opening)) + "on thread " + thread;
+                    : "application line unknown: " + onThread + by(Frames.library(opening));
             return intern(frames, blamed, origin);
         }
         StackTraceElement[] askedFrames = Frames.callSite(asked);
@@ -115,11 +116,11 @@ final class CallSites {
         System.arraycopy(askedFrames, 0, both, both.length - askedFrames.length, askedFrames.length);
         String library = Frames.library(opening);
         return intern(both, Frames.blame(askedFrames),
-                (library == null ? "" : "through " + library + ", ") + "connected on thread " + thread);
+                (library == null ? "" : "through " + library + ", ") + onThread);
     }
 
     private static String by(String library) {
-        return library == null ? "" : "by " + library + " ";
+        return library == null ? "" : ", by " + library;
     }
 
     private CallSite intern(StackTraceElement[] frames, StackTraceElement blamed, String origin) {

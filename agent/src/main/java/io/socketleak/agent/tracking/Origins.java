@@ -76,16 +76,19 @@ public final class Origins {
 
     /**
      * What caused a socket opened now on this thread: the stack taken when this socket (a channel)
-     * was handed off, else that of the work the thread runs, else null.
+     * was handed off, else that of the work the thread runs, else that of the listener it was accepted
+     * on (where the server was opened), else null.
      */
-    Throwable causeOf(Object socket) {
-        if (!handedOff.isEmpty()) {
-            Throwable own = handedOff.remove(new Probe(socket));
-            if (own != null) {
-                return own;
-            }
+    Throwable causeOf(Object socket, Object listener) {
+        if (handedOff.isEmpty()) {
+            return current();
         }
-        return current();
+        Throwable own = handedOff.remove(new Probe(socket));
+        if (own != null) {
+            return own;
+        }
+        Throwable running = current();
+        return running != null || listener == null ? running : handedOff.get(new Probe(listener));
     }
 
     /** Hand-offs not carried because {@link #MAX_HANDED_OFF} were in flight. */

@@ -75,13 +75,22 @@ public final class Tracker {
 
     /** A socket finished connecting ({@code inbound} false) or was accepted ({@code inbound} true). */
     public void opened(Object socket, InetSocketAddress remote, int localPort, boolean inbound) {
+        opened(socket, remote, localPort, inbound, null);
+    }
+
+    /** A socket was accepted on {@code listener}: where the listener was opened may be the line to blame. */
+    public void accepted(Object socket, InetSocketAddress remote, int localPort, Object listener) {
+        opened(socket, remote, localPort, true, listener);
+    }
+
+    private void opened(Object socket, InetSocketAddress remote, int localPort, boolean inbound, Object listener) {
         if (open.size() >= settings.maxTracked() || unresolvedCount.get() >= settings.maxTracked()) {
             notStored.increment();
             return;
         }
         Destination destination = inbound ? null : destinations.of(remote);
         long now = System.currentTimeMillis();
-        Throwable cause = origins.causeOf(socket);
+        Throwable cause = origins.causeOf(socket, listener);
         Throwable stack = new Throwable(null, cause);
         StackKeys.Key known = callSites.recognize(stack, now);
         if (known != null && cause != null && !known.site.applicationLine()) {
@@ -262,7 +271,7 @@ public final class Tracker {
             attach(record, callSites.uncaptured());
             return;
         }
-        CallSite site = callSites.resolve(stack, record.openedAtMillis, record.thread);
+        CallSite site = callSites.resolve(stack, record.openedAtMillis, record.thread, record.inbound);
         if (callSites.isExcluded(site)) {
             record.excluded = true; // before the site: a close that sees the site sees this
             excluded.increment();

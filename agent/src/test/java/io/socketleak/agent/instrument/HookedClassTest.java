@@ -56,6 +56,8 @@ class HookedClassTest {
         void configureBlocking(boolean block);
 
         void handOff();
+
+        Object management();
     }
 
     /** Code shaped to move every kind of offset: returns before switches, a loop back to offset 0, handlers. */
@@ -158,6 +160,11 @@ class HookedClassTest {
             count++;
         }
 
+        @Override
+        public Object management() {
+            return "management";
+        }
+
         public static int make(boolean fail) throws IOException {
             if (fail) {
                 throw new IOException("no descriptor");
@@ -175,15 +182,16 @@ class HookedClassTest {
                 new Hook("close", Fixture.class.getName(), "closeThrice", "()", Advice.CLOSING),
                 new Hook("connect", Fixture.class.getName(), "connectOrThrow", "(Z)", Advice.CONNECTED),
                 new Hook("connectIf", Fixture.class.getName(), "connectIf", "(Z)", Advice.CONNECTED_IF_TRUE),
-                new Hook("server", Fixture.class.getName(), "server", "()", Advice.MANAGEMENT_SERVER),
+                new Hook("server", Fixture.class.getName(), "server", "()", Advice.ACCEPTED_RESULT),
                 new Hook("accept", Fixture.class.getName(), "acceptInto", "(Ljava/lang/Object;)",
                         Advice.ACCEPTED_INTO_ARGUMENT),
                 new Hook("read", Fixture.class.getName(), "readCatching", "(Ljava/lang/String;)", Advice.READ),
-                new Hook("constructed", Fixture.class.getName(), "<init>", "(I)", Advice.ACCEPTED_CHANNEL),
+                new Hook("constructed", Fixture.class.getName(), "<init>", "(I)", Advice.HANDED_OFF),
                 new Hook("make", Fixture.class.getName(), "make", "(Z)", Advice.CREATION_FAILURE),
                 new Hook("run", Fixture.class.getName(), "runWork", "(Z)", Advice.CARRIED),
                 new Hook("blocking", Fixture.class.getName(), "configureBlocking", "(Z)", Advice.CONFIGURING_BLOCKING),
-                new Hook("handOff", Fixture.class.getName(), "handOff", "()", Advice.HANDED_OFF));
+                new Hook("handOff", Fixture.class.getName(), "handOff", "()", Advice.HANDED_OFF),
+                new Hook("management", Fixture.class.getName(), "management", "()", Advice.MANAGEMENT_SERVER));
         HookStatus status = new HookStatus();
         byte[] hooked = HookedClass.rewrite(bytesOf(HookedClassTest.class, type + ".class"), hooks, status);
         for (Hook hook : hooks) {
@@ -194,7 +202,7 @@ class HookedClassTest {
         SocketLeakEvents.install(new Recorder(events));
 
         Calls calls = (Calls) fixture.getConstructor(int.class).newInstance(1);
-        assertEquals(List.of("accepted Fixture"), take());
+        assertEquals(List.of("handedOff Fixture"), take());
 
         assertEquals(-1, calls.classify(100));
         assertEquals(List.of("endOfStream Fixture"), take());
@@ -226,11 +234,11 @@ class HookedClassTest {
         assertEquals(List.of("connected Fixture"), take());
 
         assertEquals("server", calls.server());
-        assertEquals(List.of("managementServer server"), take());
+        assertEquals(List.of("accepted server by Fixture"), take(), "the result, then this");
 
         Object target = "target";
         calls.acceptInto(target);
-        assertEquals(List.of("accepted target"), take());
+        assertEquals(List.of("accepted target by Fixture"), take(), "the argument, then this");
 
         assertEquals(12, calls.readCatching("12"));
         assertEquals(-7, calls.readCatching("twelve"));
@@ -252,6 +260,8 @@ class HookedClassTest {
         assertEquals(List.of("handedOff Fixture"), take(), "only a channel going non-blocking");
         calls.handOff();
         assertEquals(List.of("handedOff Fixture"), take());
+        assertEquals("management", calls.management());
+        assertEquals(List.of("managementServer management"), take());
 
         StackTraceElement top = assertThrows(IOException.class, () -> calls.connectOrThrow(true)).getStackTrace()[0];
         assertEquals("connectOrThrow", top.getMethodName());
@@ -393,7 +403,7 @@ class HookedClassTest {
 
     private static Advice adviceFor(int access, String name, String descriptor, int index) {
         if (name.equals("<init>")) {
-            return Advice.ACCEPTED_CHANNEL;
+            return Advice.HANDED_OFF;
         }
         if ((access & 0x0008) != 0) {
             return Advice.CREATION_FAILURE;
@@ -403,7 +413,7 @@ class HookedClassTest {
         return switch (Descriptor.returnSort(descriptor)) {
             case 'Z' -> Advice.CONNECTED_IF_TRUE;
             case 'I', 'J' -> Advice.READ;
-            case 'L', '[' -> Advice.MANAGEMENT_SERVER;
+            case 'L', '[' -> index % 2 == 0 ? Advice.ACCEPTED_RESULT : Advice.MANAGEMENT_SERVER;
             case 'V' -> firstIsReference && index % 2 == 0 ? Advice.ACCEPTED_INTO_ARGUMENT
                     : index % 3 == 0 ? Advice.CARRIED : index % 2 == 0 ? Advice.CONNECTED : Advice.CLOSING;
             default -> Advice.CLOSING;
@@ -458,8 +468,10 @@ class HookedClassTest {
         }
 
         @Override
-        public void accepted(Object socket) {
+        public void accepted(Object socket, Object listener) {
             add("accepted", socket);
+            events.set(events.size() - 1, events.get(events.size() - 1) + " by "
+                    + listener.getClass().getName().replaceAll(".*\\$", ""));
         }
 
         @Override

@@ -106,7 +106,7 @@ class OriginsTest {
         Snapshot.CallSiteStats site = onlySite();
         assertFalse(site.applicationLine());
         assertTrue(site.blame().startsWith(LIBRARY + ".accept("), site.blame());
-        assertEquals("application line unknown: opened by OkHttp on thread HikariPool-1 connection adder",
+        assertEquals("application line unknown: connected on thread HikariPool-1 connection adder, by OkHttp",
                 site.origin());
     }
 
