@@ -49,7 +49,7 @@ public final class Installer {
         SocketLeakEvents.install(sink);
         Snapshots snapshots = new Snapshots(tracker);
         Readings readings = new Readings(tcp, options.portRange(), options.timeWait());
-        Reporter reporter = new Reporter(snapshots, readings, new Health(hooks, snapshots));
+        Reporter reporter = new Reporter(snapshots, readings, new Health(hooks, snapshots, tracker));
         AgentThread agentThread = new AgentThread(tracker, reporter, readings,
                 new BudgetWatch(tracker, log, options.warnAt()), alarm, options, log);
         Instrumenter.Installation installation;
@@ -114,16 +114,19 @@ public final class Installer {
     private static final class Health implements Supplier<Report.Health> {
         private final HookStatus hooks;
         private final Snapshots snapshots;
+        private final Tracker tracker;
 
-        Health(HookStatus hooks, Snapshots snapshots) {
+        Health(HookStatus hooks, Snapshots snapshots, Tracker tracker) {
             this.hooks = hooks;
             this.snapshots = snapshots;
+            this.tracker = tracker;
         }
 
         @Override
         public Report.Health get() {
             return new Report.Health(List.copyOf(hooks.missing()), SocketLeakEvents.failures(),
-                    SocketLeakEvents.firstFailure(), snapshots.stackWork());
+                    SocketLeakEvents.firstFailure(), snapshots.stackWork(), hooks.onFirstLoad(),
+                    tracker.origins().notCarried());
         }
     }
 }

@@ -67,6 +67,9 @@ final class FailureMessage {
                 .append(plural(count, "socket")).append(" opened at ").append(first.blame()).append('\n');
         out.append("   ").append(first.inbound() ? "accepted from " : "to ").append(list(remotes))
                 .append(" on thread ").append(list(threads)).append('\n');
+        if (first.origin() != null) {
+            out.append("   (").append(first.origin()).append(")\n");
+        }
         List<String> frames = withoutReflection(first.frames());
         for (String frame : frames.subList(0, Math.min(FRAMES_SHOWN, frames.size()))) {
             out.append("       at ").append(frame).append('\n');

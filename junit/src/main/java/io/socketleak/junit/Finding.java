@@ -13,10 +13,12 @@ import java.util.List;
  * @param inbound   accepted from a listening socket rather than connected
  * @param ageMillis how long it had been open (when found, for a leak; now, for an open socket)
  * @param blame     the first frame of the application's own code: the line to fix
+ * @param origin    null when the application's thread opened it; else how it came from {@code blame}
+ *                  ("through OkHttp, connected on thread ..."), or "application line unknown: ..."
  * @param frames    {@code StackTraceElement} strings, innermost first
  */
 record Finding(long socket, String kind, String remote, boolean inbound, long ageMillis, String thread, String blame,
-               List<String> frames) {
+               String origin, List<String> frames) {
     static final String COLLECTED = ScopeJson.COLLECTED;
     static final String CLOSE_WAIT = ScopeJson.CLOSE_WAIT;
     static final String STILL_OPEN = "open";

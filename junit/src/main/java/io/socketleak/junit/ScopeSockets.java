@@ -72,7 +72,8 @@ record ScopeSockets(List<Finding> findings, boolean complete) {
         }
         return new Finding(id, kind, text(entry, ScopeJson.REMOTE),
                 Boolean.TRUE.equals(entry.get(ScopeJson.INBOUND)), number(entry, ScopeJson.AGE_MILLIS),
-                text(entry, ScopeJson.THREAD), text(entry, ScopeJson.BLAME), List.copyOf(frames));
+                text(entry, ScopeJson.THREAD), text(entry, ScopeJson.BLAME),
+                entry.get(ScopeJson.ORIGIN) == null ? null : text(entry, ScopeJson.ORIGIN), List.copyOf(frames));
     }
 
     private static long number(Map<?, ?> entry, String name) {

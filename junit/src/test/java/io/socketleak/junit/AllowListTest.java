@@ -11,7 +11,7 @@ import org.junit.jupiter.api.extension.ExtensionConfigurationException;
 
 class AllowListTest {
     private static Finding openedBy(String... frames) {
-        return new Finding(1, "open", "127.0.0.1:80", false, 1, "main", frames[0], List.of(frames));
+        return new Finding(1, "open", "127.0.0.1:80", false, 1, "main", frames[0], null, List.of(frames));
     }
 
     @Test

@@ -11,7 +11,7 @@ class FailureMessageTest {
     private static final String BLAME = "com.acme.FooTest.leaks(FooTest.java:42)";
 
     private static Finding finding(String kind, String remote, boolean inbound, String blame, List<String> frames) {
-        return new Finding(1, kind, remote, inbound, 10, "main", blame, frames);
+        return new Finding(1, kind, remote, inbound, 10, "main", blame, null, frames);
     }
 
     @Test
@@ -43,6 +43,19 @@ class FailureMessageTest {
                 + "  @AllowSockets(from = \"com.acme.FooTest.leaks\", reason = \"...\") on the test class or method, or\n"
                 + "  -Dsocketleak.junit.allow=com.acme.FooTest.leaks=<reason> (comma-separated prefix=reason entries)",
                 message);
+    }
+
+    /** A socket a library opened on its own thread: the line that asked, and how the socket came from it. */
+    @Test
+    void saysHowASocketOpenedOnALibrarysThreadCameFromTheBlamedLine() {
+        Finding handedOff = new Finding(1, "open", "127.0.0.1:8080", false, 10, "OkHttp TaskRunner", BLAME,
+                "through OkHttp, connected on thread OkHttp TaskRunner",
+                List.of("okhttp3.internal.connection.ConnectPlan.connectSocket(ConnectPlan.kt:276)", BLAME));
+        String message = FailureMessage.render("class com.acme.FooTest", false, "2s", List.of(handedOff), true);
+        assertTrue(message.contains("1 socket opened at " + BLAME + "\n"
+                + "   to 127.0.0.1:8080 on thread \"OkHttp TaskRunner\"\n"
+                + "   (through OkHttp, connected on thread OkHttp TaskRunner)\n"
+                + "       at okhttp3."), message);
     }
 
     @Test

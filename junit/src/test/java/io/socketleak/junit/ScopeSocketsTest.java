@@ -32,12 +32,23 @@ class ScopeSocketsTest {
                 List.of(new Scope.OpenSocket(12, "127.0.0.1:51234", true, "server", 3, SERVER)), true));
         assertTrue(sockets.complete());
         assertEquals(List.of(
-                new Finding(11, "collected", "127.0.0.1:8080", false, 812, "main", FOO_FRAMES.get(0), FOO_FRAMES),
+                new Finding(11, "collected", "127.0.0.1:8080", false, 812, "main", FOO_FRAMES.get(0), null, FOO_FRAMES),
                 new Finding(12, "open", "127.0.0.1:51234", true, 3, "server", "com.acme.Server.serve(Server.java:9)",
-                        List.of("com.acme.Server.serve(Server.java:9)"))),
+                        null, List.of("com.acme.Server.serve(Server.java:9)"))),
                 sockets.findings());
         assertTrue(sockets.findings().get(1).stillOpen());
         assertEquals(Set.of(11L, 12L), sockets.ids());
+    }
+
+    @Test
+    void readsWhereASocketOpenedOnALibrarysThreadCameFrom() {
+        Leak.CallSiteRef handedOff = new Leak.CallSiteRef(3, FOO_FRAMES.get(0), FOO_FRAMES, true,
+                "through OkHttp, connected on thread OkHttp TaskRunner");
+        ScopeSockets sockets = ScopeSockets.fromJson(answer(List.of(),
+                List.of(new Scope.OpenSocket(14, "127.0.0.1:8080", false, "OkHttp TaskRunner", 3, handedOff)), true));
+        assertEquals("through OkHttp, connected on thread OkHttp TaskRunner", sockets.findings().get(0).origin());
+        assertEquals(null, ScopeSockets.fromJson(answer(List.of(),
+                List.of(new Scope.OpenSocket(15, "127.0.0.1:8080", false, "main", 3, FOO)), true)).findings().get(0).origin());
     }
 
     @Test

@@ -197,6 +197,8 @@ public final class JsonReport {
         }
         json.name("agent").beginObject()
                 .strings("missingHooks", report.health().missingHooks())
+                .strings("hooksOnFirstLoad", report.health().hooksOnFirstLoad())
+                .field("handOffsNotCarried", report.health().notCarried())
                 .field("swallowedFailures", report.health().swallowedFailures())
                 .field("firstFailure", report.health().firstFailure())
                 .name("stacks").beginObject()

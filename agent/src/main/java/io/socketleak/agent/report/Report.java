@@ -36,9 +36,12 @@ public record Report(long pid, Instant time, Snapshot sockets, List<Leak> stillO
      * @param swallowedFailures failures inside the agent that were kept from the application
      * @param firstFailure      the first of those, or null
      * @param stacks            how allocation stacks were turned into call sites
+     * @param hooksOnFirstLoad  the hooks of classes rewritten as they load (asynchronous channels, the
+     *                          libraries' hand-off points), each with its state
+     * @param notCarried        hand-offs whose stack was not carried, past the bound of those in flight
      */
     public record Health(List<String> missingHooks, long swallowedFailures, String firstFailure,
-                         StackWork stacks) {
+                         StackWork stacks, List<String> hooksOnFirstLoad, long notCarried) {
     }
 
     /** Every leak in the report: those found while running, then the sockets still open at exit. */

@@ -133,7 +133,8 @@ public final class TextReport {
         }
         Report.Health health = report.health();
         long notCaptured = health.stacks().notCaptured();
-        if (!health.missingHooks().isEmpty() || health.swallowedFailures() > 0 || notCaptured > 0) {
+        if (!health.missingHooks().isEmpty() || health.swallowedFailures() > 0 || notCaptured > 0
+                || health.notCarried() > 0) {
             out.append('\n').append("Agent health:\n");
             for (String missing : health.missingHooks()) {
                 out.append("  hook not installed: ").append(missing).append('\n');
@@ -146,6 +147,10 @@ public final class TextReport {
             if (notCaptured > 0) {
                 out.append("  ").append(notCaptured)
                         .append(" sockets opened without a stack: the agent's thread fell behind new call sites\n");
+            }
+            if (health.notCarried() > 0) {
+                out.append("  ").append(health.notCarried())
+                        .append(" hand-offs not carried to the threads that ran them: too many in flight at once\n");
             }
         }
         return out.toString();

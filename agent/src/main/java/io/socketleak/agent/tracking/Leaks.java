@@ -6,10 +6,12 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Queue;
+import java.util.concurrent.ConcurrentLinkedQueue;
 
 /**
  * The leaks found, on the tracker thread (guarded by the tracker): sockets collected without
- * {@code close()} and sockets left in CLOSE_WAIT, tallied per kind and call site, the latest ones
+ * {@code close()} (or closed by a cleaner) and sockets left in CLOSE_WAIT, tallied per kind and call site, the latest ones
  * one by one for questions about a scope, and the sockets whose peer closed, waiting for their
  * {@code closeWaitAfter} to run out.
  */
@@ -20,6 +22,8 @@ final class Leaks {
     private final ArrayDeque<TrackedSocket> awaitingClose = new ArrayDeque<>();
     /** The latest leaks one by one, for questions about a scope ("what leaked since the test began"). */
     private final ArrayDeque<Scope.LeakEvent> recent = new ArrayDeque<>();
+    /** Closed by a cleaner, on any thread: leaks to count here. */
+    private final Queue<TrackedSocket> cleanedUp = new ConcurrentLinkedQueue<>();
     private long droppedEvents;
     private long sequence;
     private long collectedUnclosed;
@@ -34,6 +38,23 @@ final class Leaks {
         collectedUnclosed++;
         lost.site.collected++;
         found(LeakKind.COLLECTED, lost, nowMillis);
+    }
+
+    /** A cleaner closed this socket (see {@link Cleaners}): the application dropped it. Any thread. */
+    void cleanedUp(TrackedSocket record) {
+        cleanedUp.add(record);
+    }
+
+    /** The sockets cleaners closed are collected leaks, once their stacks are resolved. */
+    void collectCleanedUp(long nowMillis) {
+        TrackedSocket record;
+        for (int n = cleanedUp.size(); n > 0 && (record = cleanedUp.poll()) != null; n--) {
+            if (record.site == null) {
+                cleanedUp.add(record); // its stack is resolved at the next tick
+            } else if (!record.excluded) {
+                collected(record, nowMillis);
+            }
+        }
     }
 
     /** The peer closed this socket: from now on its {@code closeWaitAfter} runs. */

@@ -42,8 +42,6 @@ public final class Tracker {
     private final Queue<TrackedSocket> unresolved = new ConcurrentLinkedQueue<>();
     private final AtomicInteger unresolvedCount = new AtomicInteger();
     private final Queue<TrackedSocket> endedByPeer = new ConcurrentLinkedQueue<>();
-    /** Closed by a cleaner: dropped by the application, leaks to count on the tracker thread. */
-    private final Queue<TrackedSocket> cleanedUp = new ConcurrentLinkedQueue<>();
 
     // Each counted once, where the fact is known; "opened" is derived from them. The fields that
     // Snapshots reads (under this monitor) are package-private.
@@ -192,7 +190,7 @@ public final class Tracker {
         if (dropped) {
             record.claimCloseCount(); // not a close of the application's: no thread counts it as one
             record.closeKind = kind;
-            cleanedUp.add(record);
+            leaks.cleanedUp(record);
             return kind;
         }
         record.closeKind = kind;
@@ -245,13 +243,7 @@ public final class Tracker {
         while ((record = endedByPeer.poll()) != null) {
             leaks.peerClosed(record);
         }
-        for (int n = cleanedUp.size(); n > 0 && (record = cleanedUp.poll()) != null; n--) {
-            if (record.site == null) {
-                cleanedUp.add(record); // its stack is resolved at the next tick
-            } else if (!record.excluded) {
-                leaks.collected(record, now);
-            }
-        }
+        leaks.collectCleanedUp(now);
         leaks.findCloseWaits(settings.closeWaitAfter().toNanos(), now);
     }
 

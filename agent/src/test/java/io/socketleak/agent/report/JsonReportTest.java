@@ -38,7 +38,7 @@ class JsonReportTest {
     private static final TcpSettings LINUX = new TcpSettings(new PortRange(32768, 60999), 0, 60, 2, "test");
     private static final FileDescriptors FDS = new FileDescriptors(41, 20000);
     private static final Report.Health HEALTHY = new Report.Health(List.of(), 0, null,
-            new StackWork(0, 0, 0));
+            new StackWork(0, 0, 0), List.of(), 0);
 
     private final Tracker tracker = new Tracker(new TrackerSettings(List.of(), 100_000, Duration.ZERO),
             (leak, first) -> { }, () -> { });
@@ -331,7 +331,7 @@ class JsonReportTest {
         opener.start();
         opener.join();
         Report.Health health = new Report.Health(List.of("connect \"x\": not found\\here"), 1, "boom\n\tat a.B",
-                new StackWork(3, 7, 0));
+                new StackWork(3, 7, 0), List.of("OkHttp call run: okhttp3.X.run(): installed"), 2);
         Snapshot snapshot = new Snapshots(tracker).snapshot();
         Report report = new Report(1, TIME, snapshot, List.of(), budgets(snapshot, LINUX), FDS, LINUX, null, null, health);
         Map<String, Object> json = JsonReader.parseObject(JsonReport.render(report));
@@ -341,6 +341,8 @@ class JsonReportTest {
         assertEquals(List.of("connect \"x\": not found\\here"), agent.get("missingHooks"));
         assertEquals("boom\n\tat a.B", agent.get("firstFailure"));
         assertEquals(Map.of("resolved", 3L, "recognized", 7L, "notCaptured", 0L), agent.get("stacks"));
+        assertEquals(List.of("OkHttp call run: okhttp3.X.run(): installed"), agent.get("hooksOnFirstLoad"));
+        assertEquals(2L, agent.get("handOffsNotCarried"));
     }
 
     @Test

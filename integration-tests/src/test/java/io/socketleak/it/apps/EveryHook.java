@@ -9,17 +9,22 @@ import java.net.InetSocketAddress;
 import java.net.ServerSocket;
 import java.net.Socket;
 import java.nio.ByteBuffer;
+import java.nio.channels.AsynchronousServerSocketChannel;
+import java.nio.channels.AsynchronousSocketChannel;
 import java.nio.channels.SelectionKey;
 import java.nio.channels.Selector;
 import java.nio.channels.ServerSocketChannel;
 import java.nio.channels.SocketChannel;
 import java.nio.charset.StandardCharsets;
+import java.util.concurrent.Future;
+import java.util.concurrent.TimeUnit;
 
 /**
  * Runs through every hooked JDK method, on the paths that return and on those that throw: connect,
  * accept, bind, listen, reads to the end of stream, shutdowns, SO_LINGER, closes, of {@code Socket},
- * {@code SocketChannel} (blocking, non-blocking, through its socket adaptor) and
- * {@code ServerSocketChannel}, and the platform MBean server.
+ * {@code SocketChannel} (blocking, non-blocking, through its socket adaptor),
+ * {@code ServerSocketChannel}, {@code AsynchronousSocketChannel} and its server, and the platform MBean
+ * server.
  *
  * <p>With {@code wait}: prints {@code ready <pid>}, runs through them when a line comes on standard
  * input (after an attach), prints {@code done}, and exits at the end of input. Otherwise it runs through
@@ -92,7 +97,25 @@ public final class EveryHook {
                 }
             });
         }
+        asynchronousPair();
         java.lang.management.ManagementFactory.getPlatformMBeanServer();
+    }
+
+    private static void asynchronousPair() throws Exception {
+        try (AsynchronousServerSocketChannel server = AsynchronousServerSocketChannel.open()) {
+            server.bind(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0), 50);
+            Future<AsynchronousSocketChannel> accepting = server.accept();
+            try (AsynchronousSocketChannel client = AsynchronousSocketChannel.open()) {
+                client.connect(server.getLocalAddress()).get(10, TimeUnit.SECONDS);
+                try (AsynchronousSocketChannel accepted = accepting.get(10, TimeUnit.SECONDS)) {
+                    client.shutdownOutput();
+                    ByteBuffer buffer = ByteBuffer.allocate(8);
+                    while (accepted.read(buffer).get(10, TimeUnit.SECONDS) >= 0) {
+                        buffer.clear();
+                    }
+                }
+            }
+        }
     }
 
     private static void blockingPair(ServerSocketChannel server) throws IOException {
