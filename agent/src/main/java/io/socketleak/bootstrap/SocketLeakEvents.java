@@ -45,8 +45,12 @@ public final class SocketLeakEvents {
          */
         void handedOff(Object carrier);
 
-        /** A thread starts on work handed off: sockets it opens are caused by whoever handed it off. */
-        void carryIn(Object carrier);
+        /**
+         * A thread starts on work handed off: sockets it opens are caused by whoever handed it off.
+         *
+         * @param once whether the work runs once (a call, a connect plan): its stack is then let go
+         */
+        void carryIn(Object carrier, boolean once);
 
         /** That work is over (returned or threw). */
         void carryOut();
@@ -64,6 +68,7 @@ public final class SocketLeakEvents {
     private static final int HANDED_OFF = 9;
     private static final int CARRY_IN = 10;
     private static final int CARRY_OUT = 11;
+    private static final int CARRY_IN_ONCE = 12;
 
     private static volatile Sink sink;
 
@@ -213,6 +218,10 @@ public final class SocketLeakEvents {
         dispatch(CARRY_IN, carrier);
     }
 
+    public static void carryInOnce(Object carrier) {
+        dispatch(CARRY_IN_ONCE, carrier);
+    }
+
     public static void carryOut() {
         dispatch(CARRY_OUT, null);
     }
@@ -243,7 +252,8 @@ public final class SocketLeakEvents {
                 case FAILED -> s.failed(socket, (Throwable) other);
                 case MANAGEMENT_SERVER -> s.managementServer(socket);
                 case HANDED_OFF -> s.handedOff(socket);
-                case CARRY_IN -> s.carryIn(socket);
+                case CARRY_IN -> s.carryIn(socket, false);
+                case CARRY_IN_ONCE -> s.carryIn(socket, true);
                 case CARRY_OUT -> s.carryOut();
                 default -> s.closing(socket);
             }

@@ -148,6 +148,23 @@ class AcceptedSocketsTest {
         }
     }
 
+    /** No hook sees an asynchronous channel's end of stream: its CLOSE_WAIT is found from the kernel's table. */
+    @Test
+    void anAsynchronousClientLeftInCloseWaitIsFoundFromTheKernel() throws Exception {
+        try (AsynchronousServerSocketChannel server = AsynchronousServerSocketChannel.open()) {
+            server.bind(new InetSocketAddress(LOOPBACK, 0));
+            Future<AsynchronousSocketChannel> next = server.accept();
+            try (AsynchronousSocketChannel client = AsynchronousSocketChannel.open()) {
+                int line = lineOfNextStatement();
+                client.connect(server.getLocalAddress()).get(10, TimeUnit.SECONDS);
+                next.get(10, TimeUnit.SECONDS).close(); // the server closes; the client neither reads nor closes
+                String blame = "io.socketleak.it.AcceptedSocketsTest.anAsynchronousClientLeftInCloseWaitIsFoundFromTheKernel("
+                        + "AcceptedSocketsTest.java:" + line + ")";
+                AgentReport.await(Duration.ofSeconds(20), r -> AgentReport.leakCount(r, "closeWait", blame) == 1);
+            }
+        }
+    }
+
     private static void awaitEndOfStream(AsynchronousSocketChannel channel) throws Exception {
         ByteBuffer buffer = ByteBuffer.allocate(16);
         while (channel.read(buffer).get(10, TimeUnit.SECONDS) >= 0) {

@@ -42,7 +42,9 @@ public enum Advice {
     /** Entry of a method that starts work another thread may finish (an asynchronous connect). */
     HANDING_OFF(At.ENTRY, Pass.THIS, "handedOff", Thrown.IGNORED),
     /** Around a library's method that runs work handed off: {@code carryIn(this)}, then {@code carryOut()}. */
-    CARRIED(At.AROUND, Pass.THIS, "carryIn", Thrown.CARRY_ENDS);
+    CARRIED(At.AROUND, Pass.THIS, "carryIn", Thrown.CARRY_ENDS),
+    /** The same, for work that runs once: its stack is let go as it starts. */
+    CARRIED_ONCE(At.AROUND, Pass.THIS, "carryInOnce", Thrown.CARRY_ENDS);
 
     /** Operand stack slots the advice uses beyond the method's own, at most (a long result and one more). */
     static final int EXTRA_STACK = 3;

@@ -108,8 +108,8 @@ public final class TrackingSink implements SocketLeakEvents.Sink {
     }
 
     @Override
-    public void carryIn(Object carrier) {
-        tracker.origins().carryIn(carrier);
+    public void carryIn(Object carrier, boolean once) {
+        tracker.origins().carryIn(carrier, once);
     }
 
     @Override

@@ -12,7 +12,8 @@ import java.util.concurrent.atomic.LongAdder;
  * non-blocking that a selector's thread will connect).
  *
  * <p>The stack is taken where the work is handed off and kept, weakly keyed by the work object, until
- * that object is collected: a carried stack is released with its work. While a thread runs the work,
+ * that object is collected, or until it starts when it runs only once: a carried stack is released
+ * with its work. While a thread runs the work,
  * the stack is its cause: a socket opened then gets the stack as the cause of its own, and a further
  * hand-off from there keeps pointing at it. So a chain is at most the opening stack, the stack of the
  * nearest hand-off and the first one (where the application asked).
@@ -51,15 +52,20 @@ public final class Origins {
         handedOff.put(new Work(work, collected), new Throwable(null, cause));
     }
 
-    /** The calling thread starts on handed-off work: what it opens until {@link #carryOut} has that cause. */
-    public void carryIn(Object work) {
+    /**
+     * The calling thread starts on handed-off work: what it opens until {@link #carryOut} has that cause.
+     *
+     * @param once whether the work runs only once: its stack is let go now
+     */
+    public void carryIn(Object work, boolean once) {
         Running r = RUNNING.get();
         if (r == null) {
             r = new Running();
             RUNNING.set(r);
         }
         if (r.depth < MAX_NESTED) {
-            r.causes[r.depth] = handedOff.isEmpty() ? null : handedOff.get(new Probe(work));
+            Probe probe = new Probe(work);
+            r.causes[r.depth] = handedOff.isEmpty() ? null : once ? handedOff.remove(probe) : handedOff.get(probe);
         }
         r.depth++;
     }

@@ -415,7 +415,8 @@ class HookedClassTest {
             case 'I', 'J' -> Advice.READ;
             case 'L', '[' -> index % 2 == 0 ? Advice.ACCEPTED_RESULT : Advice.MANAGEMENT_SERVER;
             case 'V' -> firstIsReference && index % 2 == 0 ? Advice.ACCEPTED_INTO_ARGUMENT
-                    : index % 3 == 0 ? Advice.CARRIED : index % 2 == 0 ? Advice.CONNECTED : Advice.CLOSING;
+                    : index % 3 == 0 ? Advice.CARRIED : index % 5 == 0 ? Advice.CARRIED_ONCE
+                    : index % 2 == 0 ? Advice.CONNECTED : Advice.CLOSING;
             default -> Advice.CLOSING;
         };
     }
@@ -511,8 +512,8 @@ class HookedClassTest {
         }
 
         @Override
-        public void carryIn(Object carrier) {
-            add("carryIn", carrier);
+        public void carryIn(Object carrier, boolean once) {
+            add(once ? "carryInOnce" : "carryIn", carrier);
         }
 
         @Override

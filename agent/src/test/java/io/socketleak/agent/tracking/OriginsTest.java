@@ -43,7 +43,7 @@ class OriginsTest {
     /** Opens a socket on a library's thread while it runs {@code work}. */
     private void openWhileRunning(Object work, Object socket, String thread) {
         onLibraryThread(thread, () -> {
-            tracker.origins().carryIn(work);
+            tracker.origins().carryIn(work, false);
             try {
                 tracker.opened(socket, REMOTE, 50_000, false);
             } finally {
@@ -78,7 +78,7 @@ class OriginsTest {
         Object plan = new Object();
         ApplicationCode.run(CALLER, () -> tracker.origins().handedOff(call));
         onLibraryThread("OkHttp Dispatcher", () -> { // the call runs, and plans a connect for a third thread
-            tracker.origins().carryIn(call);
+            tracker.origins().carryIn(call, true);
             tracker.origins().handedOff(plan);
             tracker.origins().carryOut();
         });
@@ -92,7 +92,7 @@ class OriginsTest {
         Object inner = new Object();
         ApplicationCode.run(CALLER, () -> tracker.origins().handedOff(outer));
         onLibraryThread("OkHttp Dispatcher", () -> {
-            tracker.origins().carryIn(outer);
+            tracker.origins().carryIn(outer, true);
             ApplicationCode.run(CALLBACK, () -> tracker.origins().handedOff(inner)); // a new call from a callback
             tracker.origins().carryOut();
         });
@@ -123,12 +123,26 @@ class OriginsTest {
         Object work = new Object();
         ApplicationCode.run(CALLER, () -> tracker.origins().handedOff(work));
         onLibraryThread("OkHttp TaskRunner", () -> {
-            tracker.origins().carryIn(work);
+            tracker.origins().carryIn(work, false);
             tracker.origins().carryOut();
             tracker.origins().carryOut(); // one too many (the work began before the agent): ignored
             tracker.opened(new Object(), REMOTE, 50_000, false);
         });
         assertFalse(onlySite().applicationLine(), "opened after the work was over");
+    }
+
+    @Test
+    void workThatRunsOnceLetsItsStackGoAsItStartsAndStillCarriesIt() {
+        Object call = new Object();
+        ApplicationCode.run(CALLER, () -> tracker.origins().handedOff(call));
+        assertEquals(1, tracker.origins().inFlight());
+        onLibraryThread("OkHttp Dispatcher", () -> {
+            tracker.origins().carryIn(call, true);
+            assertEquals(0, tracker.origins().inFlight(), "let go as the work starts");
+            tracker.opened(new Object(), REMOTE, 50_000, false);
+            tracker.origins().carryOut();
+        });
+        assertTrue(onlySite().blame().startsWith(CALLER + ".accept("));
     }
 
     @Test
