@@ -15,8 +15,10 @@ import java.util.concurrent.ConcurrentHashMap;
  * table and returns at once for every other class, without a lock and without loading anything.
  *
  * <p>The targets are then loaded right away (not initialised), so that the hooks are in before the
- * application's {@code main} runs, and no class is ever rewritten on an application thread. Targets
- * already loaded (always so after a dynamic attach) are retransformed through the same transformer.
+ * application's {@code main} runs, and no socket class is ever rewritten on an application thread.
+ * The classes of {@link Hooks#ON_FIRST_LOAD} and {@link HandOffs}, which a JVM may never use, are
+ * rewritten when they load. Targets already loaded (always so after a dynamic attach) are
+ * retransformed through the same transformer.
  */
 public final class Instrumenter implements ClassFileTransformer {
     /** Hooks by the internal name of their class: the JDK's socket classes, loaded at once. */
@@ -150,11 +152,11 @@ public final class Instrumenter implements ClassFileTransformer {
         if (hooks == null) {
             return null; // not a target: the common case, decided by the name alone
         }
-        if (loader != null && !reachesTheDoor(module)) {
-            status.failed(hooks, "the bridge cannot be reached from " + module);
-            return null;
-        }
         try {
+            if (loader != null && !reachesTheDoor(module)) {
+                status.failed(hooks, "the bridge cannot be reached from " + module);
+                return null;
+            }
             byte[] hooked = HookedClass.rewrite(classfileBuffer, hooks, status);
             rewritten.add(className);
             return hooked;

@@ -61,9 +61,7 @@ final class CallSites {
         }
         boolean isExcluded = Frames.matchesAny(opening, exclude) || (asked != null && Frames.matchesAny(asked, exclude));
         CallSite site = isExcluded ? excluded : intern(opening, asked, (inbound ? "accepted" : "connected") + " on thread " + thread);
-        if (stack.getCause() == null || Frames.hasApplication(opening)) { // else another cause may make another site
-            stackKeys.remember(stack, site, isExcluded, openedAtMillis);
-        }
+        stackKeys.remember(stack, site, isExcluded, openedAtMillis); // with its causes, which a key holds too
         return site;
     }
 

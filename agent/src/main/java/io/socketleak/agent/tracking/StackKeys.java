@@ -11,8 +11,11 @@ import java.util.concurrent.ConcurrentHashMap;
  * {@code StackTraceElement} is made and the tracker thread has nothing left to do for it.
  *
  * <p>A key holds every frame of its stack (class, method number, bytecode index and class version),
- * so a hit is exact: the same frames always make the same call site and the same exclusion. Stacks
- * deeper than {@link #MAX_FRAMES} are resolved each time. Keys refer to classes, so one unused for
+ * so a hit is exact: the same frames always make the same call site and the same exclusion. A
+ * socket opened on a library's thread has the stacks of the threads that handed the work off as its
+ * causes ({@link Origins}): its key holds the whole chain, each stack after a boundary, since the
+ * same opening stack with another cause is another site. Chains deeper than {@link #MAX_FRAMES}
+ * frames in all are resolved each time. Keys refer to classes, so one unused for
  * {@link #IDLE_MINUTES} is dropped rather than keep an undeployed application's classes loaded.
  *
  * <p>The backtrace's layout is the JVM's own business: it is checked against
@@ -28,6 +31,8 @@ final class StackKeys {
     private static final int METHODS = 0;
     private static final int BCIS = 1;
     private static final int CLASSES = 2;
+    /** Stands between the stacks of a chain in a key, as its class; its method and index are -1. */
+    private static final Object BOUNDARY = new Object();
 
     /** The chunk slot that links to the next chunk, or -1 when raw backtraces cannot be used. */
     private final int nextChunk;
@@ -55,14 +60,14 @@ final class StackKeys {
 
     /** The key of a stack seen before, or null. Application threads; never throws for a well-formed backtrace. */
     Key find(Throwable stack, long nowMillis) {
-        if (nextChunk < 0 || keys.isEmpty() || !(SocketLeakBacktraces.of(stack) instanceof Object[] chunk)) {
+        if (nextChunk < 0 || keys.isEmpty()) {
             return null;
         }
-        long shape = shape(chunk);
+        long shape = shape(stack);
         if (shape < 0) {
             return null;
         }
-        Key key = keys.get(new Probe(chunk, (int) shape, (int) (shape >>> 32), nextChunk));
+        Key key = keys.get(new Probe(stack, (int) shape, (int) (shape >>> 32), nextChunk));
         if (key != null) {
             int minute = (int) (nowMillis / 60_000);
             if (key.usedAtMinute != minute) {
@@ -74,10 +79,10 @@ final class StackKeys {
 
     /** Remembers what a resolved stack turned out to be. Tracker thread. */
     void remember(Throwable stack, CallSite site, boolean excluded, long nowMillis) {
-        if (nextChunk < 0 || storedFrames >= MAX_STORED_FRAMES || !(SocketLeakBacktraces.of(stack) instanceof Object[] chunk)) {
+        if (nextChunk < 0 || storedFrames >= MAX_STORED_FRAMES) {
             return;
         }
-        long shape = shape(chunk);
+        long shape = shape(stack);
         if (shape < 0) {
             return;
         }
@@ -86,12 +91,20 @@ final class StackKeys {
         int[] bcis = new int[depth];
         Object[] classes = new Object[depth];
         int n = 0;
-        for (Object[] c = chunk; c != null && n < depth; c = (Object[]) c[nextChunk]) {
-            int take = Math.min(depth - n, ((Object[]) c[CLASSES]).length);
-            System.arraycopy(c[METHODS], 0, methods, n, take);
-            System.arraycopy(c[BCIS], 0, bcis, n, take);
-            System.arraycopy(c[CLASSES], 0, classes, n, take);
-            n += take;
+        for (Throwable t = stack; t != null && n < depth; t = t.getCause()) {
+            if (t != stack) {
+                methods[n] = -1;
+                bcis[n] = -1;
+                classes[n++] = BOUNDARY;
+            }
+            int end = n + frames(t);
+            for (Object[] c = (Object[]) SocketLeakBacktraces.of(t); c != null && n < end; c = (Object[]) c[nextChunk]) {
+                int take = Math.min(end - n, ((Object[]) c[CLASSES]).length);
+                System.arraycopy(c[METHODS], 0, methods, n, take);
+                System.arraycopy(c[BCIS], 0, bcis, n, take);
+                System.arraycopy(c[CLASSES], 0, classes, n, take);
+                n += take;
+            }
         }
         Key key = new Key((int) shape, methods, bcis, classes, site, excluded, (int) (nowMillis / 60_000));
         if (keys.putIfAbsent(key, key) == null) {
@@ -116,28 +129,52 @@ final class StackKeys {
     }
 
     /**
-     * The stack's hash (low half) and depth (high half), or -1 when it is deeper than
-     * {@link #MAX_FRAMES}.
+     * The chain's hash (low half) and depth, frames and boundaries (high half), or -1 when it is
+     * deeper than {@link #MAX_FRAMES} or a backtrace cannot be read.
      */
-    private long shape(Object[] chunk) {
+    private long shape(Throwable stack) {
         int hash = 1;
         int depth = 0;
-        for (Object[] c = chunk; c != null; c = (Object[]) c[nextChunk]) {
-            short[] methods = (short[]) c[METHODS];
-            int[] bcis = (int[]) c[BCIS];
-            Object[] classes = (Object[]) c[CLASSES];
-            for (int i = 0; i < classes.length; i++) {
-                Object type = classes[i];
-                if (type == null) {
-                    return (long) depth << 32 | (hash & 0xffffffffL);
+        for (Throwable t = stack; t != null; t = t.getCause()) {
+            if (t != stack) {
+                depth++;
+                hash = 31 * hash + System.identityHashCode(BOUNDARY);
+            }
+            if (!(SocketLeakBacktraces.of(t) instanceof Object[] chunk)) {
+                return -1;
+            }
+            chunks:
+            for (Object[] c = chunk; c != null; c = (Object[]) c[nextChunk]) {
+                short[] methods = (short[]) c[METHODS];
+                int[] bcis = (int[]) c[BCIS];
+                Object[] classes = (Object[]) c[CLASSES];
+                for (int i = 0; i < classes.length; i++) {
+                    Object type = classes[i];
+                    if (type == null) {
+                        break chunks;
+                    }
+                    if (++depth > MAX_FRAMES) {
+                        return -1;
+                    }
+                    hash = 31 * (31 * (31 * hash + System.identityHashCode(type)) + methods[i]) + bcis[i];
                 }
-                if (++depth > MAX_FRAMES) {
-                    return -1;
-                }
-                hash = 31 * (31 * (31 * hash + System.identityHashCode(type)) + methods[i]) + bcis[i];
             }
         }
         return (long) depth << 32 | (hash & 0xffffffffL);
+    }
+
+    /** The number of frames of one backtrace. */
+    private int frames(Throwable t) {
+        int n = 0;
+        for (Object[] c = (Object[]) SocketLeakBacktraces.of(t); c != null; c = (Object[]) c[nextChunk]) {
+            for (Object type : (Object[]) c[CLASSES]) {
+                if (type == null) {
+                    return n;
+                }
+                n++;
+            }
+        }
+        return n;
     }
 
     /**
@@ -205,19 +242,28 @@ final class StackKeys {
             this.usedAtMinute = minute;
         }
 
-        /** Whether a raw backtrace of this depth holds exactly these frames. */
-        boolean matches(Object[] chunk, int depth, int nextSlot) {
+        /** Whether a chain of raw backtraces of this depth holds exactly these frames. */
+        boolean matches(Throwable stack, int depth, int nextSlot) {
             if (depth != classes.length) {
                 return false;
             }
             int n = 0;
-            for (Object[] c = chunk; c != null && n < depth; c = (Object[]) c[nextSlot]) {
-                short[] m = (short[]) c[METHODS];
-                int[] b = (int[]) c[BCIS];
-                Object[] k = (Object[]) c[CLASSES];
-                for (int i = 0; i < k.length && n < depth; i++, n++) {
-                    if (k[i] != classes[n] || m[i] != methods[n] || b[i] != bcis[n]) {
-                        return false;
+            for (Throwable t = stack; t != null; t = t.getCause()) {
+                if (t != stack && (n >= depth || classes[n++] != BOUNDARY)) {
+                    return false;
+                }
+                chunks:
+                for (Object[] c = (Object[]) SocketLeakBacktraces.of(t); c != null; c = (Object[]) c[nextSlot]) {
+                    short[] m = (short[]) c[METHODS];
+                    int[] b = (int[]) c[BCIS];
+                    Object[] k = (Object[]) c[CLASSES];
+                    for (int i = 0; i < k.length; i++, n++) {
+                        if (k[i] == null) {
+                            break chunks;
+                        }
+                        if (n >= depth || k[i] != classes[n] || m[i] != methods[n] || b[i] != bcis[n]) {
+                            return false;
+                        }
                     }
                 }
             }
@@ -236,15 +282,15 @@ final class StackKeys {
         }
     }
 
-    /** Looks a raw backtrace up among the keys without copying it. */
+    /** Looks a chain of raw backtraces up among the keys without copying it. */
     private static final class Probe {
-        private final Object[] chunk;
+        private final Throwable stack;
         private final int hash;
         private final int depth;
         private final int nextSlot;
 
-        Probe(Object[] chunk, int hash, int depth, int nextSlot) {
-            this.chunk = chunk;
+        Probe(Throwable stack, int hash, int depth, int nextSlot) {
+            this.stack = stack;
             this.hash = hash;
             this.depth = depth;
             this.nextSlot = nextSlot;
@@ -252,7 +298,7 @@ final class StackKeys {
 
         @Override
         public boolean equals(Object other) {
-            return other instanceof Key k && k.hash == hash && k.matches(chunk, depth, nextSlot);
+            return other instanceof Key k && k.hash == hash && k.matches(stack, depth, nextSlot);
         }
 
         @Override

@@ -90,10 +90,7 @@ public final class Tracker {
         long now = System.currentTimeMillis();
         Throwable cause = origins.causeOf(socket, listener);
         Throwable stack = new Throwable(null, cause);
-        StackKeys.Key known = callSites.recognize(stack, now);
-        if (known != null && cause != null && !known.site.applicationLine()) {
-            known = null; // a library's thread: where the application asked decides the site
-        }
+        StackKeys.Key known = callSites.recognize(stack, now); // with its causes: they may decide the site
         if (known != null || unresolvedCount.get() >= TrackerSettings.MAX_PENDING_STACKS) {
             // A stack seen before needs no resolving. A new one weighs a kilobyte or two until the
             // tracker thread resolves it: past a backlog, sockets are still tracked, call site unknown.

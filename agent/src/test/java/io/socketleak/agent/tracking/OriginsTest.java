@@ -72,6 +72,27 @@ class OriginsTest {
         assertTrue(site.frames().stream().anyMatch(f -> f.startsWith(CALLER + ".")), "then where it was asked for");
     }
 
+    /** The whole chain is the key: a repeat needs no resolving, another asking line is another site. */
+    @Test
+    void aRepeatedHandOffIsRecognizedAtOnceAndAnotherCauseIsAnotherSite() {
+        for (int i = 0; i < 3; i++) {
+            Object work = new Object();
+            ApplicationCode.run(CALLER, () -> tracker.origins().handedOff(work));
+            openWhileRunning(work, new Object(), "OkHttp TaskRunner");
+            tracker.process();
+        }
+        Object other = new Object();
+        ApplicationCode.run(CALLBACK, () -> tracker.origins().handedOff(other));
+        openWhileRunning(other, new Object(), "OkHttp TaskRunner");
+        tracker.process();
+        assertEquals(new StackWork(2, 2, 0), new Snapshots(tracker).stackWork(), "resolved, recognized, not captured");
+        List<Snapshot.CallSiteStats> sites = new Snapshots(tracker).snapshot().callSites();
+        assertEquals(2, sites.size(), sites.toString());
+        for (Snapshot.CallSiteStats site : sites) {
+            assertEquals(site.blame().startsWith(CALLER + ".") ? 3 : 1, site.opened(), site.toString());
+        }
+    }
+
     @Test
     void twoHandOffsInARowStillReachTheApplication() {
         Object call = new Object();
