@@ -61,7 +61,8 @@ final class CallSites {
         }
         boolean isExcluded = Frames.matchesAny(opening, exclude) || (asked != null && Frames.matchesAny(asked, exclude));
         CallSite site = isExcluded ? excluded : intern(opening, asked, (inbound ? "accepted" : "connected") + " on thread " + thread);
-        stackKeys.remember(stack, site, isExcluded, openedAtMillis); // with its causes, which a key holds too
+        // A stack of the application's own decides its site alone; a library thread's, with its causes.
+        stackKeys.remember(stack, !Frames.hasApplication(opening), site, isExcluded, openedAtMillis);
         return site;
     }
 

@@ -14,7 +14,8 @@ import java.util.concurrent.ConcurrentHashMap;
  * so a hit is exact: the same frames always make the same call site and the same exclusion. A
  * socket opened on a library's thread has the stacks of the threads that handed the work off as its
  * causes ({@link Origins}): its key holds the whole chain, each stack after a boundary, since the
- * same opening stack with another cause is another site. Chains deeper than {@link #MAX_FRAMES}
+ * same opening stack with another cause is another site. A stack with an application frame decides
+ * its site alone, and is remembered alone. Chains deeper than {@link #MAX_FRAMES}
  * frames in all are resolved each time. Keys refer to classes, so one unused for
  * {@link #IDLE_MINUTES} is dropped rather than keep an undeployed application's classes loaded.
  *
@@ -63,7 +64,7 @@ final class StackKeys {
         if (nextChunk < 0 || keys.isEmpty()) {
             return null;
         }
-        long shape = shape(stack);
+        long shape = shape(stack, true);
         if (shape < 0) {
             return null;
         }
@@ -77,12 +78,17 @@ final class StackKeys {
         return key;
     }
 
-    /** Remembers what a resolved stack turned out to be. Tracker thread. */
-    void remember(Throwable stack, CallSite site, boolean excluded, long nowMillis) {
+    /**
+     * Remembers what a resolved stack turned out to be. Tracker thread.
+     *
+     * @param withCauses whether its causes decided the site too: else the stack alone is remembered,
+     *                   and found again whatever its causes
+     */
+    void remember(Throwable stack, boolean withCauses, CallSite site, boolean excluded, long nowMillis) {
         if (nextChunk < 0 || storedFrames >= MAX_STORED_FRAMES) {
             return;
         }
-        long shape = shape(stack);
+        long shape = shape(stack, withCauses);
         if (shape < 0) {
             return;
         }
@@ -91,7 +97,7 @@ final class StackKeys {
         int[] bcis = new int[depth];
         Object[] classes = new Object[depth];
         int n = 0;
-        for (Throwable t = stack; t != null && n < depth; t = t.getCause()) {
+        for (Throwable t = stack; t != null && n < depth; t = withCauses ? t.getCause() : null) {
             if (t != stack) {
                 methods[n] = -1;
                 bcis[n] = -1;
@@ -132,10 +138,10 @@ final class StackKeys {
      * The chain's hash (low half) and depth, frames and boundaries (high half), or -1 when it is
      * deeper than {@link #MAX_FRAMES} or a backtrace cannot be read.
      */
-    private long shape(Throwable stack) {
+    private long shape(Throwable stack, boolean withCauses) {
         int hash = 1;
         int depth = 0;
-        for (Throwable t = stack; t != null; t = t.getCause()) {
+        for (Throwable t = stack; t != null; t = withCauses ? t.getCause() : null) {
             if (t != stack) {
                 depth++;
                 hash = 31 * hash + System.identityHashCode(BOUNDARY);

@@ -89,8 +89,12 @@ public final class Tracker {
         Destination destination = inbound ? null : destinations.of(remote);
         long now = System.currentTimeMillis();
         Throwable cause = origins.causeOf(socket, listener);
-        Throwable stack = new Throwable(null, cause);
-        StackKeys.Key known = callSites.recognize(stack, now); // with its causes: they may decide the site
+        Throwable stack = new Throwable();
+        StackKeys.Key known = callSites.recognize(stack, now);
+        if (cause != null && (known == null || !known.site.applicationLine())) {
+            stack.initCause(cause); // a library's thread, say: where the application asked decides the site
+            known = callSites.recognize(stack, now);
+        }
         if (known != null || unresolvedCount.get() >= TrackerSettings.MAX_PENDING_STACKS) {
             // A stack seen before needs no resolving. A new one weighs a kilobyte or two until the
             // tracker thread resolves it: past a backlog, sockets are still tracked, call site unknown.

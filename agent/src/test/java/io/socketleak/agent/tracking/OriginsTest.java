@@ -131,6 +131,21 @@ class OriginsTest {
                 site.origin());
     }
 
+    /** A listener's stack is only a fallback: an accept in the application's own code is its site, recognized alone. */
+    @Test
+    void anAcceptInTheApplicationsCodeIsBlamedOnItselfAndRecognizedWithoutItsListener() {
+        Object listener = new Object();
+        ApplicationCode.run(CALLBACK, () -> tracker.origins().handedOff(listener)); // where the server was opened
+        for (int i = 0; i < 3; i++) {
+            ApplicationCode.run(CALLER, () -> tracker.accepted(new Object(), REMOTE, 8080, listener));
+            tracker.process();
+        }
+        Snapshot.CallSiteStats site = onlySite();
+        assertTrue(site.blame().startsWith(CALLER + ".accept("), site.blame());
+        assertNull(site.origin());
+        assertEquals(new StackWork(1, 2, 0), new Snapshots(tracker).stackWork(), "resolved, recognized, not captured");
+    }
+
     @Test
     void theApplicationsOwnThreadNeedsNoOrigin() {
         ApplicationCode.run(CALLER, () -> tracker.opened(new Object(), REMOTE, 50_000, false));

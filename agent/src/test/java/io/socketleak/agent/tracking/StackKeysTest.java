@@ -150,7 +150,7 @@ class StackKeysTest {
         for (int i = 0; i < stacks.length; i++) {
             stacks[i] = new Throwable(); // one line, one stack
         }
-        keys.remember(stacks[0], site, false, now);
+        keys.remember(stacks[0], false, site, false, now);
         StackKeys.Key key = keys.find(stacks[1], now);
         assertNotNull(key);
         assertSame(site, key.site);
