@@ -27,6 +27,8 @@ public final class Instrumenter implements ClassFileTransformer {
     private final Map<String, List<Hook>> onFirstLoad = new LinkedHashMap<>();
     /** {@link HandOffs} by the internal name of their class: rewritten whenever a library loads them. */
     private final Map<String, List<Hook>> handOffsByType = new LinkedHashMap<>();
+    /** The classes of both, by {@code Class.getName()}: what to look for among those loaded already. */
+    private final Set<String> loadedLater = new java.util.HashSet<>();
     private final Instrumentation inst;
     private final HookStatus status;
     private final Set<String> rewritten = ConcurrentHashMap.newKeySet();
@@ -45,6 +47,12 @@ public final class Instrumenter implements ClassFileTransformer {
         byTypeName(Hooks.ALL, byType);
         byTypeName(Hooks.ON_FIRST_LOAD, onFirstLoad);
         byTypeName(HandOffs.ALL, handOffsByType);
+        for (Hook hook : Hooks.ON_FIRST_LOAD) {
+            loadedLater.add(hook.type());
+        }
+        for (Hook hook : HandOffs.ALL) {
+            loadedLater.add(hook.type());
+        }
     }
 
     private static void byTypeName(List<Hook> hooks, Map<String, List<Hook>> byType) {
@@ -126,8 +134,7 @@ public final class Instrumenter implements ClassFileTransformer {
             }
         }
         for (Class<?> loaded : inst.getAllLoadedClasses()) { // after an attach: classes in use already
-            String type = loaded.getName().replace('.', '/');
-            if (onFirstLoad.containsKey(type) || handOffsByType.containsKey(type)) {
+            if (loadedLater.contains(loaded.getName())) {
                 toRetransform.add(loaded);
             }
         }
