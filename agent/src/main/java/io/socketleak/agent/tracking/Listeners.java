@@ -18,7 +18,7 @@ public final class Listeners {
 
     /** Returns whether the socket was a listener (and forgets it). */
     public boolean closed(Object socket) {
-        TrackedSocket record = open.remove(new TrackedSocket.Probe(socket));
+        TrackedSocket record = open.remove(new WeakIdentity.Probe(socket));
         if (record != null) {
             record.clear();
         }

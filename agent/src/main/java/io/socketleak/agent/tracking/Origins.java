@@ -2,7 +2,6 @@ package io.socketleak.agent.tracking;
 
 import java.lang.ref.Reference;
 import java.lang.ref.ReferenceQueue;
-import java.lang.ref.WeakReference;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.LongAdder;
 
@@ -49,7 +48,7 @@ public final class Origins {
         while (cause != null && cause.getCause() != null) {
             cause = cause.getCause(); // the first hand-off: where the application asked, if anywhere
         }
-        handedOff.put(new Work(work, collected), new Throwable(null, cause));
+        handedOff.put(new WeakIdentity(work, collected), new Throwable(null, cause));
     }
 
     /**
@@ -64,7 +63,7 @@ public final class Origins {
             RUNNING.set(r);
         }
         if (r.depth < MAX_NESTED) {
-            Probe probe = new Probe(work);
+            WeakIdentity.Probe probe = new WeakIdentity.Probe(work);
             r.causes[r.depth] = handedOff.isEmpty() ? null : once ? handedOff.remove(probe) : handedOff.get(probe);
         }
         r.depth++;
@@ -89,12 +88,12 @@ public final class Origins {
         if (handedOff.isEmpty()) {
             return current();
         }
-        Throwable own = handedOff.remove(new Probe(socket));
+        Throwable own = handedOff.remove(new WeakIdentity.Probe(socket));
         if (own != null) {
             return own;
         }
         Throwable running = current();
-        return running != null || listener == null ? running : handedOff.get(new Probe(listener));
+        return running != null || listener == null ? running : handedOff.get(new WeakIdentity.Probe(listener));
     }
 
     /** Hand-offs not carried because {@link #MAX_HANDED_OFF} were in flight. */
@@ -117,48 +116,5 @@ public final class Origins {
             }
         }
         return null;
-    }
-
-    /** A work object, weakly: its entry goes once it is collected. Equal to a {@link Probe} of the same object. */
-    private static final class Work extends WeakReference<Object> {
-        private final int identity;
-
-        Work(Object work, ReferenceQueue<Object> queue) {
-            super(work, queue);
-            this.identity = System.identityHashCode(work);
-        }
-
-        @Override
-        public int hashCode() {
-            return identity;
-        }
-
-        /** The same work handed off twice (a constructor calling another) keeps one entry. */
-        @Override
-        public boolean equals(Object other) {
-            if (other == this) {
-                return true;
-            }
-            Object work = get();
-            return work != null && other instanceof Work w && w.refersTo(work);
-        }
-    }
-
-    private static final class Probe {
-        private final Object work;
-
-        Probe(Object work) {
-            this.work = work;
-        }
-
-        @Override
-        public boolean equals(Object other) {
-            return other instanceof Work w && w.refersTo(work);
-        }
-
-        @Override
-        public int hashCode() {
-            return System.identityHashCode(work);
-        }
     }
 }

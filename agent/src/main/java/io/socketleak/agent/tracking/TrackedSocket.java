@@ -1,7 +1,6 @@
 package io.socketleak.agent.tracking;
 
 import java.lang.ref.ReferenceQueue;
-import java.lang.ref.WeakReference;
 import java.net.InetSocketAddress;
 import java.util.concurrent.atomic.AtomicIntegerFieldUpdater;
 
@@ -12,8 +11,7 @@ import java.util.concurrent.atomic.AtomicIntegerFieldUpdater;
  *
  * <p>Fields written on application threads are volatile; the rest belongs to the tracker thread.
  */
-final class TrackedSocket extends WeakReference<Object> {
-    private final int identity;
+final class TrackedSocket extends WeakIdentity {
     /** The socket's number, unique in this JVM and growing in the order they were opened; 0 for a listener. */
     final long id;
     final InetSocketAddress remote;
@@ -50,7 +48,6 @@ final class TrackedSocket extends WeakReference<Object> {
         super(socket, queue);
         this.id = id;
         this.destination = destination;
-        this.identity = System.identityHashCode(socket);
         this.remote = remote;
         this.localPort = localPort;
         this.inbound = inbound;
@@ -72,40 +69,5 @@ final class TrackedSocket extends WeakReference<Object> {
     /** True for exactly one caller: the close is counted by whoever sees both it and the call site. */
     boolean claimCloseCount() {
         return closeCounted == 0 && CLOSE_COUNTED.compareAndSet(this, 0, 1); // a read first: no CAS once counted
-    }
-
-    /** Identity of the socket, so that a record can be found again from the socket alone. */
-    @Override
-    public int hashCode() {
-        return identity;
-    }
-
-    /** Two records are equal while they refer to the same live socket; a cleared one only to itself. */
-    @Override
-    public boolean equals(Object other) {
-        if (other == this) {
-            return true;
-        }
-        Object socket = get();
-        return socket != null && other instanceof TrackedSocket t && t.get() == socket;
-    }
-
-    /** Looks a socket up in a map keyed by records, without holding on to it. */
-    static final class Probe {
-        private final Object socket;
-
-        Probe(Object socket) {
-            this.socket = socket;
-        }
-
-        @Override
-        public boolean equals(Object other) {
-            return other instanceof TrackedSocket t && t.get() == socket;
-        }
-
-        @Override
-        public int hashCode() {
-            return System.identityHashCode(socket);
-        }
     }
 }

@@ -137,7 +137,7 @@ public final class Tracker {
 
     /** The application shut down its output: our FIN went out before any close. */
     public void outputShutdown(Object socket) {
-        TrackedSocket record = open.get(new TrackedSocket.Probe(socket));
+        TrackedSocket record = open.get(new WeakIdentity.Probe(socket));
         if (record != null && record.outputShutdownAtNanos == 0) {
             record.outputShutdownAtNanos = System.nanoTime();
         }
@@ -145,7 +145,7 @@ public final class Tracker {
 
     /** A read returned end-of-stream: the peer has closed its side. */
     public void endOfStream(Object socket) {
-        TrackedSocket record = open.get(new TrackedSocket.Probe(socket));
+        TrackedSocket record = open.get(new WeakIdentity.Probe(socket));
         if (record != null && record.endOfStreamAtNanos == 0) {
             record.endOfStreamAtNanos = System.nanoTime();
             endedByPeer.add(record);
@@ -159,7 +159,7 @@ public final class Tracker {
      * @return how the close ended the connection
      */
     public CloseKind closed(Object socket, int closeFlags) {
-        TrackedSocket record = open.remove(new TrackedSocket.Probe(socket));
+        TrackedSocket record = open.remove(new WeakIdentity.Probe(socket));
         if (record == null) {
             CloseKind kind = CloseClassifier.classify(closeFlags, 0, 0);
             closesOfUnknown.increment();
