@@ -222,16 +222,16 @@ public final class SocketLeakState {
 
     /** The application shut down its own input: a read's end-of-stream then says nothing about the peer. */
     public static boolean inputShutDown(Object socket) {
-        return flag(socket, IMPL_INPUT_CLOSED, CHANNEL_INPUT_CLOSED, asyncInputShut);
+        return flag(socket, IMPL_INPUT_CLOSED, CHANNEL_INPUT_CLOSED, true);
     }
 
     public static boolean outputShutDown(Object socket) {
-        return flag(socket, IMPL_OUTPUT_CLOSED, CHANNEL_OUTPUT_CLOSED, asyncOutputShut);
+        return flag(socket, IMPL_OUTPUT_CLOSED, CHANNEL_OUTPUT_CLOSED, false);
     }
 
     /** A reset the JDK saw on a read (the asynchronous channel keeps no such flag: the kernel's poll tells). */
     public static boolean resetByPeer(Object socket) {
-        return flag(socket, IMPL_RESET, CHANNEL_RESET, MISSING);
+        return flag(socket, IMPL_RESET, CHANNEL_RESET, null);
     }
 
     /** The JDK already read end-of-stream on this socket (NioSocketImpl only keeps this). */
@@ -295,15 +295,17 @@ public final class SocketLeakState {
         return fd instanceof FileDescriptor descriptor ? descriptor : null;
     }
 
-    private static boolean flag(Object socket, long ofImpl, long ofChannel, long ofAsync) {
+    /** @param asyncInput for an asynchronous channel: its input (true) or output (false) flag, or null for none */
+    private static boolean flag(Object socket, long ofImpl, long ofChannel, Boolean asyncInput) {
         if (isSocketImpl(socket)) {
             return ofImpl != MISSING && U.getBoolean(socket, ofImpl);
         }
         if (isChannel(socket)) {
             return ofChannel != MISSING && U.getBoolean(socket, ofChannel);
         }
-        if (isAsynchronous(socket)) {
-            return ofAsync != MISSING && U.getBoolean(socket, ofAsync);
+        if (asyncInput != null && isAsynchronous(socket)) { // its offsets are read after the type, published last
+            long offset = asyncInput ? asyncInputShut : asyncOutputShut;
+            return offset != MISSING && U.getBoolean(socket, offset);
         }
         return false;
     }

@@ -12,7 +12,8 @@ import java.util.List;
  * @param remote    the peer, {@code host:port}
  * @param inbound   accepted from a listening socket rather than connected
  * @param ageMillis how long it had been open (when found, for a leak; now, for an open socket)
- * @param blame     the first frame of the application's own code: the line to fix
+ * @param blame     the line to fix: the application's own, or when none is known the library's that
+ *                  opened the socket (then {@code origin} says so)
  * @param origin    null when the application's thread opened it; else how it came from {@code blame}
  *                  ("through OkHttp, connected on thread ..."), or "application line unknown: ..."
  * @param frames    {@code StackTraceElement} strings, innermost first

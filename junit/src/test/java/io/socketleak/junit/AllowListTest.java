@@ -22,6 +22,17 @@ class AllowListTest {
         assertFalse(allow.allows(openedBy("com.acme.FooTest.calls(FooTest.java:3)")));
     }
 
+    /** A socket a library opened on its own thread carries the frames of where the application asked too. */
+    @Test
+    void allowsASocketOpenedOnALibrarysThreadByTheLineThatAskedForIt() {
+        AllowList allow = new AllowList(List.of(new AllowList.Entry("com.acme.Client.fetch", "shared client")));
+        assertTrue(allow.allows(openedBy("okhttp3.internal.connection.ConnectPlan.connectSocket(ConnectPlan.kt:276)",
+                "okhttp3.internal.concurrent.TaskRunner$runnable$1.run(TaskRunner.kt:81)",
+                "okhttp3.internal.connection.ConnectPlan.<init>(ConnectPlan.kt:57)",
+                "okhttp3.internal.connection.RealCall.execute(RealCall.kt:178)",
+                "com.acme.Client.fetch(Client.java:42)")));
+    }
+
     @Test
     void aPrefixMayNameAMethod() {
         AllowList allow = new AllowList(List.of(new AllowList.Entry("com.acme.Shared.open", "kept for the run")));

@@ -7,7 +7,8 @@ import java.util.Collections;
 import java.util.IdentityHashMap;
 
 /**
- * Whether each hook of {@link Hooks#ALL} found its method on the running JDK, and why not. Hooks are
+ * Whether each hook found its method, and why not: those of {@link Hooks#ALL} on the running JDK at
+ * start, those of {@link Hooks#ON_FIRST_LOAD} and {@link HandOffs} as their classes load. Hooks are
  * told apart by identity: a record's generated {@code hashCode} would link through invokedynamic,
  * which costs the start-up more than all of this.
  */
@@ -90,7 +91,7 @@ public final class HookStatus {
         return lines;
     }
 
-    /** Every hook with its state, for the report and for tests. */
+    /** Every hook of {@link Hooks#ALL} with its state, for the report and for tests. */
     public List<String> describe() {
         List<String> lines = new ArrayList<>();
         for (Hook hook : Hooks.ALL) {

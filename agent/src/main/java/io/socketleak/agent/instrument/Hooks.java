@@ -4,8 +4,9 @@ import java.util.ArrayList;
 import java.util.List;
 
 /**
- * Every hook the agent installs, in one table. The same on JDK 17 to 25; {@link HookStatus}
- * records whether each one found its method on the running JDK.
+ * Every hook the agent installs in the JDK, in one table ({@link #ALL}, installed at start, and
+ * {@link #ON_FIRST_LOAD}); the libraries' are {@link HandOffs}. The same on JDK 17 to 25;
+ * {@link HookStatus} records whether each one found its method on the running JDK.
  */
 public final class Hooks {
     public static final String SOCKET_IMPL = "sun.nio.ch.NioSocketImpl";

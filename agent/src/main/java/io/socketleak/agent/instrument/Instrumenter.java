@@ -133,9 +133,11 @@ public final class Instrumenter implements ClassFileTransformer {
                 status.failed(entry.getValue(), "no class " + type + " in this JDK");
             }
         }
-        for (Class<?> loaded : inst.getAllLoadedClasses()) { // after an attach: classes in use already
-            if (loadedLater.contains(loaded.getName())) {
-                toRetransform.add(loaded);
+        if (!loadedBefore.isEmpty()) { // an attach (or another agent first): classes in use already
+            for (Class<?> loaded : inst.getAllLoadedClasses()) {
+                if (loadedLater.contains(loaded.getName()) && !rewritten.contains(loaded.getName().replace('.', '/'))) {
+                    toRetransform.add(loaded);
+                }
             }
         }
         for (Class<?> target : toRetransform) {

@@ -24,9 +24,12 @@ public final class CallSite {
     /** Written by whichever thread counts a close (see {@code Tracker.countClose}). */
     final Counts<CloseKind> closes = new Counts<>(CloseKind.class);
 
-    /** A site whose frames are one thread's stack, blamed on its first application frame. */
+    /**
+     * A site that stands for sockets without a stack of their own (the excluded ones, those past the
+     * cap, those whose stack was not taken): its frames say so, and name no application line.
+     */
     CallSite(int id, StackTraceElement[] frames) {
-        this(id, frames, Frames.blame(frames), null);
+        this(id, frames, frames.length == 0 ? null : frames[0], null, false);
     }
 
     /**
@@ -37,6 +40,11 @@ public final class CallSite {
      *               stack (see {@link #origin()}), else null
      */
     CallSite(int id, StackTraceElement[] frames, StackTraceElement blamed, String origin) {
+        this(id, frames, blamed, origin, blamed != null && Frames.isApplication(blamed.getClassName()));
+    }
+
+    private CallSite(int id, StackTraceElement[] frames, StackTraceElement blamed, String origin,
+                     boolean applicationLine) {
         this.id = id;
         List<String> text = new ArrayList<>(frames.length);
         for (StackTraceElement frame : frames) {
@@ -44,7 +52,7 @@ public final class CallSite {
         }
         this.frames = Collections.unmodifiableList(text);
         this.blame = blamed == null ? "(unknown)" : blamed.toString();
-        this.applicationLine = blamed != null && Frames.isApplication(blamed.getClassName());
+        this.applicationLine = applicationLine;
         this.origin = origin;
     }
 

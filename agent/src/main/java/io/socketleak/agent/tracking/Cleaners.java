@@ -12,8 +12,20 @@ final class Cleaners {
     static boolean isCleaner(Thread thread) {
         String name = thread.getName();
         return name.equals("Common-Cleaner")           // java.lang.ref.Cleaner's common one
-                || name.startsWith("Cleaner-")          // java.lang.ref.Cleaner.create()
+                || isNumbered(name, "Cleaner-")         // java.lang.ref.Cleaner.create(): Cleaner-0, Cleaner-1...
                 || name.equals("Finalizer")
                 || name.equals("PostgreSQL-JDBC-Cleaner");
+    }
+
+    private static boolean isNumbered(String name, String prefix) {
+        if (!name.startsWith(prefix) || name.length() == prefix.length()) {
+            return false;
+        }
+        for (int i = prefix.length(); i < name.length(); i++) {
+            if (name.charAt(i) < '0' || name.charAt(i) > '9') {
+                return false;
+            }
+        }
+        return true;
     }
 }

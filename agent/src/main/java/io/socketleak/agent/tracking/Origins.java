@@ -37,9 +37,7 @@ public final class Origins {
 
     /** The calling thread hands off work that may open a socket on another thread. */
     public void handedOff(Object work) {
-        for (Reference<?> gone; (gone = collected.poll()) != null; ) {
-            handedOff.remove(gone);
-        }
+        dropCollected();
         if (handedOff.size() >= MAX_HANDED_OFF) {
             notCarried.increment();
             return;
@@ -62,11 +60,11 @@ public final class Origins {
             r = new Running();
             RUNNING.set(r);
         }
-        if (r.depth < MAX_NESTED) {
+        int depth = r.depth++; // first: a carryOut after any failure below pops this level, not the one outside
+        if (depth < MAX_NESTED) {
             WeakIdentity.Probe probe = new WeakIdentity.Probe(work);
-            r.causes[r.depth] = handedOff.isEmpty() ? null : once ? handedOff.remove(probe) : handedOff.get(probe);
+            r.causes[depth] = handedOff.isEmpty() ? null : once ? handedOff.remove(probe) : handedOff.get(probe);
         }
-        r.depth++;
     }
 
     public void carryOut() {
@@ -94,6 +92,13 @@ public final class Origins {
         }
         Throwable running = current();
         return running != null || listener == null ? running : handedOff.get(new WeakIdentity.Probe(listener));
+    }
+
+    /** Lets go of the stacks of work that was collected. Here and on the tracker thread. */
+    void dropCollected() {
+        for (Reference<?> gone; (gone = collected.poll()) != null; ) {
+            handedOff.remove(gone);
+        }
     }
 
     /** Hand-offs not carried because {@link #MAX_HANDED_OFF} were in flight. */

@@ -15,8 +15,8 @@ import java.util.concurrent.ConcurrentHashMap;
  * socket opened on a library's thread has the stacks of the threads that handed the work off as its
  * causes ({@link Origins}): its key holds the whole chain, each stack after a boundary, since the
  * same opening stack with another cause is another site. A stack with an application frame decides
- * its site alone, and is remembered alone. Chains deeper than {@link #MAX_FRAMES}
- * frames in all are resolved each time. Keys refer to classes, so one unused for
+ * its site alone, and is remembered alone. A chain with a stack deeper than {@link #MAX_FRAMES} is
+ * resolved each time. Keys refer to classes, so one unused for
  * {@link #IDLE_MINUTES} is dropped rather than keep an undeployed application's classes loaded.
  *
  * <p>The backtrace's layout is the JVM's own business: it is checked against
@@ -112,7 +112,7 @@ final class StackKeys {
                 n += take;
             }
         }
-        Key key = new Key((int) shape, methods, bcis, classes, site, excluded, (int) (nowMillis / 60_000));
+        Key key = new Key((int) shape, methods, bcis, classes, site, excluded, !withCauses, (int) (nowMillis / 60_000));
         if (keys.putIfAbsent(key, key) == null) {
             storedFrames += depth;
         }
@@ -135,8 +135,8 @@ final class StackKeys {
     }
 
     /**
-     * The chain's hash (low half) and depth, frames and boundaries (high half), or -1 when it is
-     * deeper than {@link #MAX_FRAMES} or a backtrace cannot be read.
+     * The chain's hash (low half) and depth, frames and boundaries (high half), or -1 when one of
+     * its stacks is deeper than {@link #MAX_FRAMES} or a backtrace cannot be read.
      */
     private long shape(Throwable stack, boolean withCauses) {
         int hash = 1;
@@ -146,6 +146,7 @@ final class StackKeys {
                 depth++;
                 hash = 31 * hash + System.identityHashCode(BOUNDARY);
             }
+            int limit = depth + MAX_FRAMES;
             if (!(SocketLeakBacktraces.of(t) instanceof Object[] chunk)) {
                 return -1;
             }
@@ -159,7 +160,7 @@ final class StackKeys {
                     if (type == null) {
                         break chunks;
                     }
-                    if (++depth > MAX_FRAMES) {
+                    if (++depth > limit) {
                         return -1;
                     }
                     hash = 31 * (31 * (31 * hash + System.identityHashCode(type)) + methods[i]) + bcis[i];
@@ -236,15 +237,19 @@ final class StackKeys {
         private final Object[] classes;
         final CallSite site;
         final boolean excluded;
+        /** Remembered without the stack's causes: it decides its site whatever they are. */
+        final boolean alone;
         volatile int usedAtMinute;
 
-        Key(int hash, short[] methods, int[] bcis, Object[] classes, CallSite site, boolean excluded, int minute) {
+        Key(int hash, short[] methods, int[] bcis, Object[] classes, CallSite site, boolean excluded, boolean alone,
+            int minute) {
             this.hash = hash;
             this.methods = methods;
             this.bcis = bcis;
             this.classes = classes;
             this.site = site;
             this.excluded = excluded;
+            this.alone = alone;
             this.usedAtMinute = minute;
         }
 

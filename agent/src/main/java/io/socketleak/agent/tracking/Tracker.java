@@ -91,7 +91,7 @@ public final class Tracker {
         Throwable cause = origins.causeOf(socket, listener);
         Throwable stack = new Throwable();
         StackKeys.Key known = callSites.recognize(stack, now);
-        if (cause != null && (known == null || !known.site.applicationLine())) {
+        if (cause != null && (known == null || !known.alone)) {
             stack.initCause(cause); // a library's thread, say: where the application asked decides the site
             known = callSites.recognize(stack, now);
         }
@@ -215,6 +215,7 @@ public final class Tracker {
         long now = System.currentTimeMillis();
         callSites.dropIdle(now);
         listeners.dropCollected();
+        origins.dropCollected();
         Reference<?> gone;
         TrackedSocket record;
         while ((record = unresolved.poll()) != null) {

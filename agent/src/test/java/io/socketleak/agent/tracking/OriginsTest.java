@@ -146,6 +146,21 @@ class OriginsTest {
         assertEquals(new StackWork(1, 2, 0), new Snapshots(tracker).stackWork(), "resolved, recognized, not captured");
     }
 
+    /** Excluded is decided by the application's stack alone too: recognized at once, whatever the listener. */
+    @Test
+    void anExcludedAcceptIsRecognizedWithoutItsListener() {
+        Tracker excluding = new Tracker(new TrackerSettings(List.of(CALLER), 100_000, Duration.ofSeconds(30)),
+                (leak, first) -> leaks.add(leak), () -> { });
+        Object listener = new Object();
+        ApplicationCode.run(CALLBACK, () -> excluding.origins().handedOff(listener));
+        for (int i = 0; i < 3; i++) {
+            ApplicationCode.run(CALLER, () -> excluding.accepted(new Object(), REMOTE, 8080, listener));
+            excluding.process();
+        }
+        assertEquals(new StackWork(1, 2, 0), new Snapshots(excluding).stackWork(), "resolved, recognized, not captured");
+        assertEquals(3, new Snapshots(excluding).snapshot().counters().excluded());
+    }
+
     @Test
     void theApplicationsOwnThreadNeedsNoOrigin() {
         ApplicationCode.run(CALLER, () -> tracker.opened(new Object(), REMOTE, 50_000, false));
