@@ -71,7 +71,9 @@ final class AgentThread extends Thread {
     private final Readings readings;
     private final BudgetWatch budgets;
     private final Alarm alarm;
-    private final Options options;
+    /** Its interval and report path can change at run time ({@link OptionChanges}). */
+    private volatile Options options;
+    private final AtomicBoolean optionsChanged = new AtomicBoolean();
     private final AgentLog log;
     private final KernelTcpTable kernel = KernelTcpTable.available() ? new KernelTcpTable() : null;
     private volatile boolean stopped;
@@ -92,6 +94,13 @@ final class AgentThread extends Thread {
         this.alarm = alarm;
         this.options = options;
         this.log = log;
+    }
+
+    /** New options (interval, report) from now on: the next summary is one new interval away. */
+    void options(Options changed) {
+        options = changed;
+        optionsChanged.set(true);
+        LockSupport.unpark(this);
     }
 
     /** Work for this thread's first moment, kept off the application's start-up. Before {@link #start()}. */
@@ -123,10 +132,14 @@ final class AgentThread extends Thread {
             }
             try {
                 boolean alarmed = alarm.takeRaised();
+                if (optionsChanged.getAndSet(false)) {
+                    interval = options.interval().toMillis();
+                    nextSummary = System.currentTimeMillis() + interval;
+                }
                 tracker.process();
                 if (!gaugeRegistered && FlightRecorderEvents.recorderStarted()) {
                     gaugeRegistered = true;
-                    FlightRecorderEvents.registerGauge(tracker, new Snapshots(tracker));
+                    FlightRecorderEvents.registerGauge(new Snapshots(tracker));
                 }
                 now = System.currentTimeMillis();
                 if (alarmed) {
@@ -250,7 +263,7 @@ final class AgentThread extends Thread {
                 System.err.flush();
                 Runtime.getRuntime().halt(3);
             } else if (report.leakCount() > 0) {
-                log.warn("socket leaks found:\n" + TextReport.renderLeaks(report));
+                log.warn("socket leaks found:\n" + TextReport.renderLeakLines(report));
             }
         } catch (Throwable t) {
             log.warn("could not report at exit: " + t);
@@ -258,13 +271,14 @@ final class AgentThread extends Thread {
     }
 
     private void writeReportFile(Report report) {
-        if (options.report() == null) {
+        String path = options.report();
+        if (path == null) {
             return;
         }
         try {
-            Reporter.writeJson(report, Path.of(options.report()));
+            Reporter.writeJson(report, Path.of(path));
         } catch (Exception e) {
-            log.warn("cannot write report to " + options.report() + ": " + e);
+            log.warn("cannot write report to " + path + ": " + e);
         }
     }
 }

@@ -42,7 +42,7 @@ public final class Installer {
         AgentLog log = AgentLog.open(options.log());
         TcpSettings tcp = TcpSettings.read(options.portRange(), options.timeWait());
         AgentThread.Alarm alarm = new AgentThread.Alarm();
-        Tracker tracker = new Tracker(new TrackerSettings(withOwnExclusions(options.exclude()), options.maxTracked(),
+        Tracker tracker = new Tracker(new TrackerSettings(options.exclude(), options.maxTracked(),
                 options.closeWaitAfter(), tcp.timeWaitSeconds()), new LeakWarnings(log), alarm);
         Publisher mxBean = new Publisher(options.jmx(), log);
         TrackingSink sink = new TrackingSink(tracker, mxBean);
@@ -50,8 +50,9 @@ public final class Installer {
         Snapshots snapshots = new Snapshots(tracker);
         Readings readings = new Readings(tcp, options.portRange(), options.timeWait());
         Reporter reporter = new Reporter(snapshots, readings, new Health(hooks, snapshots, tracker));
-        AgentThread agentThread = new AgentThread(tracker, reporter, readings,
-                new BudgetWatch(tracker, log, options.warnAt()), alarm, options, log);
+        BudgetWatch budgets = new BudgetWatch(tracker, log, options.warnAt());
+        AgentThread agentThread = new AgentThread(tracker, reporter, readings, budgets, alarm, options, log);
+        OptionChanges changes = new OptionChanges(options, agentThread, budgets, tracker, log);
         Instrumenter.Installation installation;
         try {
             installation = pending.await();
@@ -83,7 +84,7 @@ public final class Installer {
         if (socketsBefore) {
             readings.socketsBeforeHooks(SocketsBeforeHooks.read(snapshots.openPortPairs()));
         }
-        mxBean.ready(new SocketLeakDetector(reporter, snapshots, hooks, AgentMain.version()));
+        mxBean.ready(new SocketLeakDetector(reporter, snapshots, hooks, AgentMain.version(), changes));
         if (installation.loadedBefore(Hooks.MANAGEMENT)) {
             agentThread.atStart(new Runnable() { // it may exist already, made before the hook
                 @Override
@@ -94,20 +95,12 @@ public final class Installer {
         }
         agentThread.start();
         Runtime.getRuntime().addShutdownHook(agentThread.exitHook());
+        SocketLeakEvents.acceptOptionChanges(changes);
         log.info((attached ? "attached" : "started") + ": tracking TCP sockets ("
                 + (hooks.allInstalled() ? "all " + hooks.describe().size() + " hooks installed" : "some hooks missing")
-                + "); summary every " + (options.interval().isZero() ? "never" : Durations.format(options.interval()))
+                + "); " + (options.interval().isZero() ? "no periodic summary (interval=0)"
+                        : "summary every " + Durations.format(options.interval()))
                 + (options.report() == null ? "" : ", JSON report to " + options.report()));
-    }
-
-    /**
-     * The JDK's RMI accept loop serves the local JMX connector that {@code report <pid>} starts: its
-     * connections are the agent's own. (An application's own RMI server is left out with it.)
-     */
-    static List<String> withOwnExclusions(List<String> exclude) {
-        List<String> all = new java.util.ArrayList<>(exclude);
-        all.add("sun.rmi.transport.tcp.TCPTransport$AcceptLoop");
-        return List.copyOf(all);
     }
 
     /** The agent's own state, for the report. (A class, not a lambda: this is made before {@code main}.) */

@@ -16,6 +16,10 @@ public final class Startup {
 
     public static void start(String args, Instrumentation inst, boolean attached) {
         try {
+            if (System.getProperty(AgentProtocol.VERSION_PROPERTY) != null) {
+                OptionChanges.askRunningAgent(args);
+                return;
+            }
             Options options;
             try {
                 options = Options.parse(args, System.getProperties(), System.getenv());
@@ -25,10 +29,6 @@ public final class Startup {
                 } else {
                     System.err.println("socket-leak-agent: " + e.getMessage() + "; agent not started");
                 }
-                return;
-            }
-            if (System.getProperty(AgentProtocol.VERSION_PROPERTY) != null) {
-                System.err.println("socket-leak-agent: already running in this JVM; nothing changed");
                 return;
             }
             Bridge.defineInJavaBase();

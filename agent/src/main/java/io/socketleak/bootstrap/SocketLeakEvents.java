@@ -2,6 +2,7 @@ package io.socketleak.bootstrap;
 
 import java.net.StandardSocketOptions;
 import java.util.concurrent.atomic.AtomicLong;
+import java.util.function.Function;
 
 /**
  * The one door from instrumented JDK code into the agent: the hooks call its static methods.
@@ -71,6 +72,7 @@ public final class SocketLeakEvents {
     private static final int CARRY_IN_ONCE = 12;
 
     private static volatile Sink sink;
+    private static volatile Function<String, String> optionChanges;
 
     /**
      * Per thread: {@code 0} free, {@code 1} inside the sink, {@code -1} one of the agent's own
@@ -103,6 +105,20 @@ public final class SocketLeakEvents {
 
     public static Sink currentSink() {
         return sink;
+    }
+
+    /**
+     * A running agent takes option changes through this: a second start of the agent (an attach with
+     * options) comes from a class loader of its own, and this class is all the two share.
+     */
+    public static void acceptOptionChanges(Function<String, String> changes) {
+        optionChanges = changes;
+    }
+
+    /** Asks the running agent to change its options ({@code key=value,...}); its answer, or null if none runs. */
+    public static String changeOptions(String agentArgs) {
+        Function<String, String> changes = optionChanges;
+        return changes == null ? null : changes.apply(agentArgs);
     }
 
     /** Marks the calling thread as the agent's own: its sockets are never tracked. */

@@ -10,6 +10,11 @@ public final class AgentProtocol {
     public static final String OBJECT_NAME = "io.socketleak:type=SocketLeakDetector";
     /** A system property the agent sets, to its version, as soon as it starts; its MXBean follows once its hooks are in. */
     public static final String VERSION_PROPERTY = "socketleak.agent.version";
+    /**
+     * A system property a running agent sets to its answer when it is attached to again with options:
+     * {@code changed key=value, ...} or {@code refused: <reason>}. The command line reads it after the attach.
+     */
+    public static final String OPTIONS_CHANGE_PROPERTY = "socketleak.agent.optionsChange";
     /** The MXBean attribute with the agent's version. */
     public static final String VERSION_ATTRIBUTE = "Version";
 

@@ -20,14 +20,27 @@ import java.util.Set;
  * @param portsInUse          open connections plus TIME_WAIT holding a port: this JVM's own count,
  *                            or the kernel's count for the whole host when that is larger
  * @param timeWait            this JVM's active closes still in TIME_WAIT
+ * @param timeWaitHolding     of those, the ones that hold a port: all, or where {@code tcp_tw_reuse}
+ *                            applies the ones younger than {@link Snapshot#REUSE_AGE_SECONDS}
  * @param hostTimeWait        the kernel's TIME_WAIT count to this destination, all processes, less those
  *                            whose timer ran out since the reading; -1 unknown
- * @param capacity            ports available to this destination
+ * @param capacity            ports available to this destination: the usable range less the listening
+ *                            ports inside it
+ * @param listeningInRange    listening ports inside the ephemeral range (here or, per the kernel, on the host)
+ * @param rateWindowSeconds   the recent window {@code activeClosesPerSecond} is measured over (1 to 10 s)
+ * @param holdSeconds         how long an active close holds a port: the TIME_WAIT, or about 2 s where
+ *                            {@code tcp_tw_reuse} applies
  * @param secondsToExhaustion at the current rate, or null if the ports never run out at this rate
  */
-public record PortBudget(String remote, int open, long timeWait, long hostTimeWait, long portsInUse, int capacity,
-                         double utilization, double activeClosesPerSecond, Double secondsToExhaustion,
-                         boolean twReuseApplies, List<Snapshot.SiteCount> topCallSites) {
+public record PortBudget(String remote, int open, long timeWait, long timeWaitHolding, long hostTimeWait,
+                         long portsInUse, int capacity, int listeningInRange, double utilization,
+                         double activeClosesPerSecond, double rateWindowSeconds, Double secondsToExhaustion,
+                         boolean twReuseApplies, int holdSeconds, List<Snapshot.SiteCount> topCallSites) {
+
+    /** The most new connections a second that this destination's ports allow, each closed first. */
+    public double maxActiveClosesPerSecond() {
+        return capacity / (double) holdSeconds;
+    }
 
     public static PortBudget of(Snapshot.DestinationStats d, TcpSettings tcp, KernelTcpTable.View kernel,
                                 Set<Integer> listeningHere) {
@@ -44,8 +57,9 @@ public record PortBudget(String remote, int open, long timeWait, long hostTimeWa
                 inUse = Math.max(inUse, host.portsInUseAfter(age));
             }
         }
-        int capacity = capacity(tcp, kernel, listeningHere);
-        double rate = d.recentActiveCloses() / (double) Snapshot.RATE_SECONDS;
+        int listeningInRange = listeningInRange(tcp, kernel, listeningHere);
+        int capacity = capacity(tcp, listeningInRange);
+        double rate = d.activeClosesPerSecond();
         Double secondsLeft = null;
         long others = inUse - (d.open() + held); // other processes' connections, per the kernel
         if (rate > 0 && others + d.open() + rate * holdSeconds >= capacity) {
@@ -54,20 +68,30 @@ public record PortBudget(String remote, int open, long timeWait, long hostTimeWa
             secondsLeft = Math.max(0, (capacity - inUse) / netFill);
         }
         double utilization = capacity <= 0 ? 1 : Math.min(1, inUse / (double) capacity);
-        return new PortBudget(d.remote(), d.open(), d.timeWait(), hostTimeWait, inUse, capacity, utilization, rate,
-                secondsLeft, reuse, d.topCallSites());
+        return new PortBudget(d.remote(), d.open(), d.timeWait(), held, hostTimeWait, inUse, capacity,
+                listeningInRange, utilization, rate, d.rateWindowMillis() / 1000.0, secondsLeft, reuse, holdSeconds,
+                d.topCallSites());
     }
 
     /** Ephemeral ports less those reserved, and those held by listening sockets (here or on the host). */
     static int capacity(TcpSettings tcp, KernelTcpTable.View kernel, Set<Integer> listeningHere) {
-        int capacity = tcp.portRange().size() - tcp.reservedPorts();
+        return capacity(tcp, listeningInRange(tcp, kernel, listeningHere));
+    }
+
+    private static int capacity(TcpSettings tcp, int listeningInRange) {
+        return Math.max(0, tcp.portRange().size() - tcp.reservedPorts() - listeningInRange);
+    }
+
+    /** Listening sockets (here or on the host) on ports of the ephemeral range: those ports are not to be had. */
+    static int listeningInRange(TcpSettings tcp, KernelTcpTable.View kernel, Set<Integer> listeningHere) {
+        int count = 0;
         Set<Integer> listening = kernel != null ? kernel.listening() : listeningHere;
         for (int port : listening) {
             if (port >= tcp.portRange().low() && port <= tcp.portRange().high()) {
-                capacity--;
+                count++;
             }
         }
-        return Math.max(0, capacity);
+        return count;
     }
 
     static boolean twReuseApplies(TcpSettings tcp, InetAddress remote) {

@@ -6,13 +6,24 @@ import com.sun.tools.attach.AttachNotSupportedException;
 import com.sun.tools.attach.VirtualMachine;
 import com.sun.tools.attach.VirtualMachineDescriptor;
 import io.socketleak.agent.AgentMain;
+import io.socketleak.agent.config.BadOptionException;
 import io.socketleak.agent.config.Options;
 import io.socketleak.protocol.AgentProtocol;
 import java.io.IOException;
 import java.io.PrintStream;
 import java.nio.file.Path;
+import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.Comparator;
+import java.util.List;
+import java.util.Map;
 import java.util.Properties;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
 import javax.management.InstanceNotFoundException;
 import javax.management.MBeanServerConnection;
 import javax.management.ObjectName;
@@ -33,7 +44,8 @@ public final class CommandLine {
             "usage: java -jar socket-leak-agent.jar <command>",
             "",
             "commands:",
-            "  attach <pid> [key=value ...]   load the agent into a running JVM, with options",
+            "  attach <pid> [key=value ...]   load the agent into a running JVM, with options; where it runs",
+            "                                 already, change its options (" + Options.changeableNames() + ")",
             "  report <pid> [--json]          print the report of a JVM running the agent (loads nothing)",
             "  list                           local JVMs, and whether the agent runs in each",
             "  --help                         this text",
@@ -70,10 +82,12 @@ public final class CommandLine {
                 out.println("socket-leak-agent " + AgentMain.version());
                 yield OK;
             }
-            case "attach" -> rest.length < 1 || !isPid(rest[0]) ? usage("attach <pid> [key=value ...]")
+            case "attach" -> rest.length < 1 ? usage("attach <pid> [key=value ...]")
+                    : !isPid(rest[0]) ? notAPid(rest[0], "attach <pid> [key=value ...]")
                     : attach(rest[0], String.join(",", Arrays.copyOfRange(rest, 1, rest.length)));
-            case "report" -> rest.length < 1 || !isPid(rest[0]) || rest.length > 2
+            case "report" -> rest.length < 1 || rest.length > 2
                     || (rest.length == 2 && !rest[1].equals("--json")) ? usage("report <pid> [--json]")
+                    : !isPid(rest[0]) ? notAPid(rest[0], "report <pid> [--json]")
                     : report(rest[0], rest.length == 2);
             case "list" -> rest.length != 0 ? usage("list") : list();
             default -> {
@@ -85,6 +99,11 @@ public final class CommandLine {
 
     private int usage(String form) {
         err.println("usage: java -jar socket-leak-agent.jar " + form);
+        return USAGE;
+    }
+
+    private int notAPid(String given, String form) {
+        err.println("not a process id: '" + given + "' (usage: java -jar socket-leak-agent.jar " + form + ")");
         return USAGE;
     }
 
@@ -116,7 +135,14 @@ public final class CommandLine {
         }
     }
 
+    /** Options are checked here, before the attach: the reason is printed here, not in the target's log. */
     private int attach(String pid, String options) {
+        try {
+            Options.parse(options, Map.of(), Map.of());
+        } catch (BadOptionException e) {
+            err.println(e.getMessage() + "; nothing attached");
+            return USAGE;
+        }
         return withVm(pid, vm -> load(vm, pid, options));
     }
 
@@ -124,8 +150,7 @@ public final class CommandLine {
         try {
             String running = vm.getSystemProperties().getProperty(AgentProtocol.VERSION_PROPERTY);
             if (running != null) {
-                out.println("the agent is already running in " + pid + " (version " + running + "); nothing changed");
-                return OK;
+                return change(vm, pid, running, options);
             }
             vm.loadAgent(agentJar(), options.isEmpty() ? null : options);
             Properties after = vm.getSystemProperties();
@@ -146,6 +171,34 @@ public final class CommandLine {
             err.println("lost the connection to " + pid + ": " + e.getMessage());
             return FAILED;
         }
+    }
+
+    /** The agent runs there already: the options are changes to its own, applied all or none. */
+    private int change(VirtualMachine vm, String pid, String version, String options)
+            throws AgentLoadException, AgentInitializationException, IOException {
+        if (options.isEmpty()) {
+            out.println("the agent is already running in " + pid + " (version " + version + "); nothing changed");
+            return OK;
+        }
+        try {
+            Options.checkChange(options);
+        } catch (BadOptionException e) {
+            err.println("the agent is already running in " + pid + ": " + e.getMessage() + "; nothing changed");
+            return USAGE;
+        }
+        vm.loadAgent(agentJar(), options);
+        String answer = vm.getSystemProperties().getProperty(AgentProtocol.OPTIONS_CHANGE_PROPERTY);
+        if (answer == null) {
+            err.println("the agent in " + pid + " (version " + version + ") cannot change its options at run time;"
+                    + " nothing changed");
+            return FAILED;
+        }
+        if (answer.startsWith("changed ")) {
+            out.println("the agent in " + pid + " " + answer);
+            return OK;
+        }
+        err.println("the agent in " + pid + " " + answer + "; nothing changed");
+        return FAILED;
     }
 
     private int report(String pid, boolean json) {
@@ -183,29 +236,76 @@ public final class CommandLine {
         }
     }
 
+    /** How long {@code list} waits for the slowest JVM: one that never answers an attach is "unknown". */
+    private static final long LIST_WAIT_MILLIS = 3000;
+
+    /**
+     * Each JVM is asked at once, on a thread of its own: an attach can take a second (the target starts
+     * its attach listener), and one that never answers must not hold up the others.
+     */
     private int list() {
         long self = ProcessHandle.current().pid();
-        out.printf("%-8s %-10s %s%n", "PID", "AGENT", "MAIN CLASS OR JAR");
+        List<VirtualMachineDescriptor> jvms = new ArrayList<>();
         for (VirtualMachineDescriptor d : VirtualMachine.list()) {
-            if (d.id().equals(String.valueOf(self))) {
-                continue;
+            if (!d.id().equals(String.valueOf(self))) {
+                jvms.add(d);
             }
+        }
+        jvms.sort(Comparator.comparingLong(d -> isPid(d.id()) ? Long.parseLong(d.id()) : Long.MAX_VALUE));
+        ExecutorService askers = Executors.newFixedThreadPool(Math.max(1, Math.min(jvms.size(), 16)), runnable -> {
+            Thread t = new Thread(runnable, "socket-leak-list");
+            t.setDaemon(true);
+            return t;
+        });
+        List<Future<String>> answers = new ArrayList<>();
+        for (VirtualMachineDescriptor d : jvms) {
+            answers.add(askers.submit(() -> agentIn(d)));
+        }
+        askers.shutdown();
+        long deadline = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(LIST_WAIT_MILLIS);
+        List<String[]> rows = new ArrayList<>();
+        rows.add(new String[] {"PID", "AGENT", "MAIN CLASS OR JAR"});
+        for (int i = 0; i < jvms.size(); i++) {
             String agent;
             try {
-                VirtualMachine vm = VirtualMachine.attach(d);
-                try {
-                    String version = vm.getSystemProperties().getProperty(AgentProtocol.VERSION_PROPERTY);
-                    agent = version == null ? "no" : version;
-                } finally {
-                    detach(vm);
-                }
-            } catch (AttachNotSupportedException | IOException e) {
-                agent = "unknown"; // another user's JVM, or one that refuses attach
+                agent = answers.get(i).get(Math.max(0, deadline - System.nanoTime()), TimeUnit.NANOSECONDS);
+            } catch (TimeoutException e) {
+                agent = "unknown"; // no answer in time
+            } catch (ExecutionException | InterruptedException e) {
+                agent = "unknown";
             }
-            String name = d.displayName().isEmpty() ? "(unknown)" : d.displayName();
-            out.printf("%-8s %-10s %s%n", d.id(), agent, name);
+            String name = jvms.get(i).displayName().isEmpty() ? "(unknown)" : jvms.get(i).displayName();
+            rows.add(new String[] {jvms.get(i).id(), agent, name});
+        }
+        int pidWidth = 0;
+        int agentWidth = 0;
+        for (String[] row : rows) {
+            pidWidth = Math.max(pidWidth, row[0].length());
+            agentWidth = Math.max(agentWidth, row[1].length());
+        }
+        for (String[] row : rows) {
+            out.println(pad(row[0], pidWidth) + "  " + pad(row[1], agentWidth) + "  " + row[2]);
         }
         return OK;
+    }
+
+    private static String pad(String s, int width) {
+        return s + " ".repeat(width - s.length());
+    }
+
+    /** The agent's version in that JVM, {@code no}, or {@code unknown} (another user's, or refusing attach). */
+    private static String agentIn(VirtualMachineDescriptor d) {
+        try {
+            VirtualMachine vm = VirtualMachine.attach(d);
+            try {
+                String version = vm.getSystemProperties().getProperty(AgentProtocol.VERSION_PROPERTY);
+                return version == null ? "no" : version;
+            } finally {
+                detach(vm);
+            }
+        } catch (AttachNotSupportedException | IOException e) {
+            return "unknown";
+        }
     }
 
     /** A one-line reason why a pid cannot be attached to. */

@@ -3,10 +3,13 @@ package io.socketleak.agent.config;
 import io.socketleak.protocol.Durations;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.Collections;
+import java.util.EnumSet;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.Set;
 
 /**
  * The agent's settings, read once at start.
@@ -89,6 +92,65 @@ public record Options(
         }
     }
 
+    /** The keys a running agent takes new values for (an attach with options, the MXBean's attributes). */
+    public static final Set<Key> CHANGEABLE = Collections.unmodifiableSet(EnumSet.of(Key.INTERVAL, Key.REPORT,
+            Key.CLOSE_WAIT_AFTER, Key.WARN_AT, Key.LOG));
+
+    /**
+     * New values for some of the options of a running agent.
+     *
+     * @param options the options with the new values in place
+     * @param applied the changes, {@code key=value} each, in the order given
+     */
+    public record Change(Options options, List<String> applied) {
+    }
+
+    /**
+     * These options with the values of {@code agentArgs} in their place. All or nothing: a key that
+     * cannot change at run time, or a bad value, fails the whole change, naming it.
+     */
+    public Change with(String agentArgs) throws BadOptionException {
+        Map<Key, Given> given = given(agentArgs, Map.of(), Map.of(), true);
+        List<String> fixed = new ArrayList<>();
+        for (Key key : given.keySet()) {
+            if (!CHANGEABLE.contains(key)) {
+                fixed.add(key.name);
+            }
+        }
+        if (!fixed.isEmpty()) {
+            throw new BadOptionException(String.join(", ", fixed) + (fixed.size() == 1 ? " is" : " are")
+                    + " fixed at start and cannot change in a running agent (restart the JVM with it); these can: "
+                    + changeableNames());
+        }
+        Options parsed = parse(agentArgs, Map.of(), Map.of()); // checks each value
+        List<String> applied = new ArrayList<>();
+        for (Map.Entry<Key, Given> entry : given.entrySet()) {
+            applied.add(entry.getKey().name + "=" + oneLine(entry.getValue().values.get(0)));
+        }
+        return new Change(new Options(
+                given.containsKey(Key.INTERVAL) ? parsed.interval : interval,
+                given.containsKey(Key.REPORT) ? parsed.report : report,
+                failOnLeak,
+                given.containsKey(Key.CLOSE_WAIT_AFTER) ? parsed.closeWaitAfter : closeWaitAfter,
+                given.containsKey(Key.WARN_AT) ? parsed.warnAt : warnAt,
+                exclude, timeWait, portRange, jmx,
+                given.containsKey(Key.LOG) ? parsed.log : log,
+                maxTracked), List.copyOf(applied));
+    }
+
+    /** Checks a change without an agent to apply it to (the command line, before it attaches). */
+    public static void checkChange(String agentArgs) throws BadOptionException {
+        defaults().with(agentArgs);
+    }
+
+    public static String changeableNames() {
+        StringBuilder names = new StringBuilder();
+        for (Key key : CHANGEABLE) {
+            names.append(names.length() == 0 ? "" : ", ").append(key.name);
+        }
+        return names.toString();
+    }
+
     public static Options defaults() {
         try {
             return parse(null, Map.of(), Map.of());
@@ -106,7 +168,7 @@ public record Options(
      */
     public static Options parse(String agentArgs, Map<?, ?> properties, Map<String, String> env)
             throws BadOptionException {
-        Map<Key, List<String>> given = given(agentArgs, properties, env, true);
+        Map<Key, Given> given = given(agentArgs, properties, env, true);
         Reader r = new Reader(given);
         Duration interval = r.duration(Key.INTERVAL, "60s");
         String report = r.text(Key.REPORT, null);
@@ -121,12 +183,11 @@ public record Options(
         int maxTracked = r.positiveInt(Key.MAX_TRACKED, "100000");
         for (String prefix : exclude) {
             if (prefix.isEmpty()) {
-                throw new BadOptionException("bad option 'exclude=': expected " + Key.EXCLUDE.expected);
+                throw Reader.bad(Key.EXCLUDE, given.get(Key.EXCLUDE), "");
             }
         }
         if (timeWait != null && timeWait.isZero()) {
-            throw new BadOptionException("bad option 'timeWait=" + oneLine(given.get(Key.TIME_WAIT).get(0))
-                    + "': expected " + Key.TIME_WAIT.expected);
+            throw Reader.bad(Key.TIME_WAIT, given.get(Key.TIME_WAIT), given.get(Key.TIME_WAIT).values.get(0));
         }
         return new Options(interval, report, failOnLeak, closeWaitAfter, warnAt, exclude, timeWait, portRange,
                 jmx, log, maxTracked);
@@ -137,14 +198,14 @@ public record Options(
      * any value but {@code false} counts ({@code failOnLeak=1} is a typo of a CI gate, not a "no").
      */
     public static boolean failOnLeakAsked(String agentArgs, Map<?, ?> properties, Map<String, String> env) {
-        List<String> values;
+        Given given;
         try {
-            values = given(agentArgs, properties, env, false).get(Key.FAIL_ON_LEAK);
+            given = given(agentArgs, properties, env, false).get(Key.FAIL_ON_LEAK);
         } catch (BadOptionException lenientNeverThrows) {
             return true;
         }
-        if (values != null) {
-            for (String value : values) {
+        if (given != null) {
+            for (String value : given.values) {
                 if (!value.equalsIgnoreCase("false")) {
                     return true;
                 }
@@ -160,9 +221,20 @@ public record Options(
      * @param strict whether an unknown key or a key without a value is an error; if not, the unknown
      *               are left out and a known key without {@code =} has the empty value
      */
-    private static Map<Key, List<String>> given(String agentArgs, Map<?, ?> properties, Map<String, String> env,
-                                                boolean strict) throws BadOptionException {
-        Map<Key, List<String>> given = new LinkedHashMap<>();
+    /** The values given for one key, and where they came from (for messages). */
+    private static final class Given {
+        final List<String> values = new ArrayList<>();
+        /** Empty for the agent arguments, else " (from system property socketleak.key)" and the like. */
+        final String source;
+
+        Given(String source) {
+            this.source = source;
+        }
+    }
+
+    private static Map<Key, Given> given(String agentArgs, Map<?, ?> properties, Map<String, String> env,
+                                         boolean strict) throws BadOptionException {
+        Map<Key, Given> given = new LinkedHashMap<>();
         if (agentArgs != null) {
             for (String item : agentArgs.split(",", -1)) {
                 String entry = item.strip();
@@ -183,12 +255,12 @@ public record Options(
                     throw new BadOptionException("bad option '" + oneLine(entry) + "': expected " + name + "="
                             + key.expected);
                 }
-                List<String> values = given.get(key);
+                Given values = given.get(key);
                 if (values == null) {
-                    values = new ArrayList<>();
+                    values = new Given("");
                     given.put(key, values);
                 }
-                values.add(eq < 0 ? "" : entry.substring(eq + 1).strip());
+                values.values.add(eq < 0 ? "" : entry.substring(eq + 1).strip());
             }
         }
         for (Key key : Key.values()) {
@@ -198,15 +270,16 @@ public record Options(
             Object fromProperty = properties.get(key.propertyName());
             String value = fromProperty != null ? fromProperty.toString() : env.get(key.environmentName());
             if (value != null) {
-                List<String> values = new ArrayList<>();
+                Given values = new Given(fromProperty != null ? " (from system property " + key.propertyName() + ")"
+                        : " (from environment variable " + key.environmentName() + ")");
                 if (key.repeatable) {
                     for (String part : value.split(",", -1)) {
                         if (!part.isBlank()) {
-                            values.add(part.strip());
+                            values.values.add(part.strip());
                         }
                     }
                 } else {
-                    values.add(value.strip());
+                    values.values.add(value.strip());
                 }
                 given.put(key, values);
             }
@@ -242,29 +315,35 @@ public record Options(
      * cost its share of the JVM's start-up.)
      */
     private static final class Reader {
-        private final Map<Key, List<String>> given;
+        private final Map<Key, Given> given;
 
-        Reader(Map<Key, List<String>> given) {
+        Reader(Map<Key, Given> given) {
             this.given = given;
         }
 
         /** The one value given for the key, or the fallback. */
         private String raw(Key key, String fallback) throws BadOptionException {
-            List<String> values = given.get(key);
-            if (values != null && values.size() > 1 && !key.repeatable) {
-                throw new BadOptionException("option '" + key.name + "' given " + values.size()
+            Given values = given.get(key);
+            if (values != null && values.values.size() > 1 && !key.repeatable) {
+                throw new BadOptionException("option '" + key.name + "' given " + values.values.size()
                         + " times: it takes one value, " + key.expected);
             }
-            return values == null ? fallback : values.get(0);
+            return values == null ? fallback : values.values.get(0);
         }
 
-        private static BadOptionException bad(Key key, String value) {
-            return new BadOptionException("bad option '" + key.name + "=" + oneLine(value) + "': expected "
-                    + key.expected);
+        private BadOptionException bad(Key key, String value) {
+            return bad(key, given.get(key), value);
+        }
+
+        /** The one line for a bad value: the option as given, where it came from, and the form it must have. */
+        static BadOptionException bad(Key key, Given from, String value) {
+            return new BadOptionException("bad option '" + key.name + "=" + oneLine(value) + "'"
+                    + (from == null ? "" : from.source) + ": expected " + key.expected);
         }
 
         List<String> all(Key key) {
-            return given.getOrDefault(key, List.of());
+            Given values = given.get(key);
+            return values == null ? List.of() : values.values;
         }
 
         Duration duration(Key key, String fallback) throws BadOptionException {
@@ -296,8 +375,8 @@ public record Options(
         boolean bool(Key key, String fallback) throws BadOptionException {
             String value = raw(key, fallback);
             return switch (value.toLowerCase(Locale.ROOT)) {
-                case "true", "yes", "on" -> true;
-                case "false", "no", "off" -> false;
+                case "true" -> true;
+                case "false" -> false;
                 default -> throw bad(key, value);
             };
         }

@@ -46,8 +46,27 @@ public final class TrackingSink implements SocketLeakEvents.Sink {
     /** A server's stack goes with its listener: a connection accepted in library or JDK code is blamed on it. */
     @Override
     public void listening(Object socket) {
+        if (startingLocalManagementAgent()) {
+            tracker.listeners().managementListening(socket);
+            return;
+        }
         tracker.listeners().listening(socket);
         tracker.origins().handedOff(socket);
+    }
+
+    /**
+     * Whether this thread is starting the JDK's local JMX agent (for {@code report <pid>}, jconsole,
+     * jcmd): its listener and the connections it accepts are management traffic, not the
+     * application's. A stack per listener: listeners are few.
+     */
+    static boolean startingLocalManagementAgent() {
+        for (StackTraceElement frame : new Throwable().getStackTrace()) {
+            if (frame.getClassName().equals("jdk.internal.agent.Agent")
+                    && frame.getMethodName().equals("startLocalManagementAgent")) {
+                return true;
+            }
+        }
+        return false;
     }
 
     @Override

@@ -2,8 +2,8 @@ package io.socketleak.agent.jfr;
 
 import io.socketleak.agent.budget.PortBudget;
 import io.socketleak.agent.tracking.Leak;
+import io.socketleak.agent.tracking.Snapshot;
 import io.socketleak.agent.tracking.Snapshots;
-import io.socketleak.agent.tracking.Tracker;
 import jdk.jfr.FlightRecorder;
 
 /**
@@ -31,14 +31,16 @@ public final class FlightRecorderEvents {
     }
 
     /** Registers the periodic open-sockets gauge; the hook runs only while a recording wants it. */
-    public static void registerGauge(Tracker tracker, Snapshots snapshots) {
+    public static void registerGauge(Snapshots snapshots) {
         try {
             FlightRecorder.addPeriodicEvent(OpenSocketsEvent.class, () -> {
+                // The same counts as every other output: one set of counters that adds up.
+                Snapshot.Totals totals = snapshots.totals();
                 OpenSocketsEvent event = new OpenSocketsEvent();
-                event.open = tracker.openNow();
-                event.opened = tracker.openedSoFar();
-                event.activeCloses = tracker.activeClosesSoFar();
-                event.leaks = snapshots.leakSequence();
+                event.open = totals.openSockets();
+                event.opened = totals.counters().opened();
+                event.activeCloses = totals.counters().activeCloses();
+                event.leaks = totals.leaks();
                 event.commit();
             });
         } catch (RuntimeException | LinkageError e) {

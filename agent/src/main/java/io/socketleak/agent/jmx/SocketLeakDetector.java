@@ -1,5 +1,8 @@
 package io.socketleak.agent.jmx;
 
+import io.socketleak.agent.config.BadOptionException;
+import io.socketleak.agent.config.Options;
+import io.socketleak.agent.config.RunningOptions;
 import io.socketleak.agent.instrument.HookStatus;
 import io.socketleak.agent.kernel.FileDescriptors;
 import io.socketleak.agent.report.AgentLog;
@@ -9,6 +12,7 @@ import io.socketleak.agent.report.Reporter;
 import io.socketleak.agent.report.TextReport;
 import io.socketleak.agent.tracking.Snapshots;
 import io.socketleak.protocol.AgentProtocol;
+import io.socketleak.protocol.Durations;
 import javax.management.MBeanServer;
 import javax.management.ObjectName;
 
@@ -23,12 +27,15 @@ public final class SocketLeakDetector implements SocketLeakDetectorMXBean {
     private final Snapshots snapshots;
     private final HookStatus hooks;
     private final String version;
+    private final RunningOptions options;
 
-    public SocketLeakDetector(Reporter reporter, Snapshots snapshots, HookStatus hooks, String version) {
+    public SocketLeakDetector(Reporter reporter, Snapshots snapshots, HookStatus hooks, String version,
+                              RunningOptions options) {
         this.reporter = reporter;
         this.snapshots = snapshots;
         this.hooks = hooks;
         this.version = version;
+        this.options = options;
     }
 
     void registerIn(MBeanServer server, AgentLog log) {
@@ -126,6 +133,69 @@ public final class SocketLeakDetector implements SocketLeakDetectorMXBean {
     @Override
     public String getVersion() {
         return version;
+    }
+
+    @Override
+    public String getInterval() {
+        return Durations.format(options.current().interval());
+    }
+
+    @Override
+    public void setInterval(String interval) {
+        change(Options.Key.INTERVAL, interval);
+    }
+
+    @Override
+    public String getReport() {
+        String report = options.current().report();
+        return report == null ? "" : report;
+    }
+
+    @Override
+    public void setReport(String path) {
+        change(Options.Key.REPORT, path);
+    }
+
+    @Override
+    public String getCloseWaitAfter() {
+        return Durations.format(options.current().closeWaitAfter());
+    }
+
+    @Override
+    public void setCloseWaitAfter(String closeWaitAfter) {
+        change(Options.Key.CLOSE_WAIT_AFTER, closeWaitAfter);
+    }
+
+    @Override
+    public double getWarnAt() {
+        return options.current().warnAt();
+    }
+
+    @Override
+    public void setWarnAt(double warnAt) {
+        change(Options.Key.WARN_AT, Double.toString(warnAt));
+    }
+
+    @Override
+    public String getLog() {
+        return options.current().log();
+    }
+
+    @Override
+    public void setLog(String log) {
+        change(Options.Key.LOG, log);
+    }
+
+    /** A JMX client sees the reason as the exception's message: open types only, nothing of ours. */
+    private void change(Options.Key key, String value) {
+        if (value == null || value.indexOf(',') >= 0) {
+            throw new IllegalArgumentException("bad option '" + key.optionName() + "=" + value + "'");
+        }
+        try {
+            options.change(key.optionName() + "=" + value);
+        } catch (BadOptionException e) {
+            throw new IllegalArgumentException(e.getMessage());
+        }
     }
 
     @Override

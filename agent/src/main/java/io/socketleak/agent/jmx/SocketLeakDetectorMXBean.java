@@ -43,6 +43,34 @@ public interface SocketLeakDetectorMXBean {
     /** The agent's version. */
     String getVersion();
 
+    // The options that can change at run time: each setter takes the option's own form (as after
+    // "interval=") and fails naming the form it expects; nothing changes then.
+
+    /** The periodic summary's interval, like {@code 60s}; {@code 0} for none. */
+    String getInterval();
+
+    void setInterval(String interval);
+
+    /** The JSON report's path, written at exit and each interval; empty for none. */
+    String getReport();
+
+    void setReport(String path);
+
+    /** How long a socket may stay open after its peer closed before it is a leak, like {@code 30s}. */
+    String getCloseWaitAfter();
+
+    void setCloseWaitAfter(String closeWaitAfter);
+
+    /** The fraction of a budget (ports, descriptors) at which the agent warns, like {@code 0.8}. */
+    double getWarnAt();
+
+    void setWarnAt(double warnAt);
+
+    /** Where summaries and warnings go: {@code stderr} or a file path. */
+    String getLog();
+
+    void setLog(String log);
+
     /**
      * A mark for {@link #socketsSinceJson}: this JVM's {@code System.nanoTime()}. Sockets opened at or
      * after it belong to the scope that took it (a test class, a test).

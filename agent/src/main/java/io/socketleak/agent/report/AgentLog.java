@@ -14,10 +14,29 @@ import java.nio.charset.StandardCharsets;
  */
 public final class AgentLog {
     private static final String NAME = "socket-leak-agent";
-    private final OutputStream out;
+    /** Guarded by this: a change at run time ({@link #moveTo}) swaps it between two lines. */
+    private OutputStream out;
 
     private AgentLog(OutputStream out) {
         this.out = out;
+    }
+
+    /**
+     * Writes to {@code destination} from now on ({@code stderr} or a file, appended to); the previous
+     * file, if any, is closed.
+     *
+     * @throws IOException if the file cannot be opened: the log stays where it was
+     */
+    public void moveTo(String destination) throws IOException {
+        OutputStream next = "stderr".equals(destination) ? System.err : new FileOutputStream(destination, true);
+        OutputStream previous;
+        synchronized (this) {
+            previous = out;
+            out = next;
+        }
+        if (previous != System.err && previous != next) {
+            previous.close();
+        }
     }
 
     /**

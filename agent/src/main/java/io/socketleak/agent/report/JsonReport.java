@@ -81,6 +81,7 @@ public final class JsonReport {
                 .field("collectedUnclosed", c.collectedUnclosed())
                 .field("closeWaitLeaks", c.closeWaitLeaks())
                 .field("notStored", c.notStored())
+                .field("closedUnseen", c.closedUnseen())
                 .field("excluded", c.excluded())
                 .endObject();
         json.name("callSites").beginArray();
@@ -127,10 +128,13 @@ public final class JsonReport {
                     .field("remote", d.remote())
                     .field("open", d.open())
                     .field("timeWait", d.timeWait())
+                    .field("timeWaitHoldingPorts", b.timeWaitHolding())
                     .field("portsInUse", b.portsInUse())
                     .field("portCapacity", b.capacity())
+                    .field("listeningInRange", b.listeningInRange())
                     .field("utilization", round(b.utilization()))
-                    .field("activeClosesPerSecond", round(b.activeClosesPerSecond()));
+                    .field("activeClosesPerSecond", round(b.activeClosesPerSecond()))
+                    .field("rateWindowSeconds", round(b.rateWindowSeconds()));
             if (b.secondsToExhaustion() == null) {
                 json.name("secondsToExhaustion").nullValue();
             } else {

@@ -29,10 +29,15 @@ public final class TextReport {
                         + "%d abortive), %d collected without close().%n",
                 s.openSockets(), s.listening(), c.opened(), c.closed(), c.activeCloses(), c.passiveCloses(),
                 c.abortiveCloses(), c.collectedUnclosed()));
-        if (s.notStoredOpen() > 0 || c.notStored() > 0) {
+        if (c.notStored() > 0) {
             out.append(String.format(Locale.ROOT,
-                    "Not stored individually (maxTracked reached): %d opened, about %d still open.%n",
+                    "Not tracked, counted apart: %d opened while maxTracked was reached (up to %d may still be open).%n",
                     c.notStored(), s.notStoredOpen()));
+        }
+        if (c.closedUnseen() > 0) {
+            out.append(String.format(Locale.ROOT, "Not counted above: %d closes of sockets the agent did not see open "
+                    + "(opened before tracking began%s).%n", c.closedUnseen(),
+                    c.notStored() > 0 ? ", or while maxTracked was reached" : ""));
         }
 
         out.append('\n');
@@ -81,20 +86,31 @@ public final class TextReport {
                         site.opened(), site.activeCloses(), site.passiveCloses(), site.abortiveCloses(),
                         site.collected(), site.blame())));
 
-        out.append('\n').append("Port budget by destination (ports in use = open + TIME_WAIT from closing first):\n");
+        out.append('\n').append("Port budget by destination (ports in use = open + TIME_WAIT from closing first,"
+                + " which holds a port for " + report.tcp().timeWaitSeconds() + " s):\n");
         if (s.destinations().isEmpty()) {
             out.append("  no outgoing connections\n");
         }
         for (int i = 0; i < Math.min(MAX_LISTED, s.destinations().size()); i++) {
             Snapshot.DestinationStats d = s.destinations().get(i);
             PortBudget b = report.budgets().get(i);
-            out.append(String.format(Locale.ROOT, "  %-24s %5.1f%% of %d ports: %d open, %d TIME_WAIT%s; "
-                            + "%.1f active closes/s%s%n",
-                    d.remote(), 100 * b.utilization(), b.capacity(), d.open(), d.timeWait(),
-                    b.hostTimeWait() < 0 ? "" : " (host: " + b.hostTimeWait() + ")",
-                    b.activeClosesPerSecond(),
-                    b.secondsToExhaustion() == null ? "" : String.format(Locale.ROOT, ", exhausted in about %.0f s",
-                            b.secondsToExhaustion())));
+            out.append(String.format(Locale.ROOT, "  %-24s %5.1f%% of %d ports in use: %d (%d open, %d TIME_WAIT%s)%s; "
+                            + "%.1f active closes/s over the last %.0f s%s%n",
+                    d.remote(), 100 * b.utilization(), b.capacity(), b.portsInUse(), d.open(), b.timeWaitHolding(),
+                    b.twReuseApplies() ? " younger than " + b.holdSeconds() + " s" : "",
+                    b.hostTimeWait() < 0 ? "" : "; host: " + b.hostTimeWait() + " TIME_WAIT",
+                    b.activeClosesPerSecond(), b.rateWindowSeconds(),
+                    b.secondsToExhaustion() == null ? "" : ", exhausted " + timeLeft(b.secondsToExhaustion())));
+            if (b.twReuseApplies()) {
+                out.append(String.format(Locale.ROOT, "  %-24s %d in TIME_WAIT in all: tcp_tw_reuse=%s applies to this "
+                        + "destination, so a connect reuses a TIME_WAIT port once it is about %d s old%n", "",
+                        d.timeWait(), report.tcp().twReuse(), b.holdSeconds()));
+            }
+            if (b.listeningInRange() > 0 || report.tcp().reservedPorts() > 0) {
+                out.append(String.format(Locale.ROOT, "  %-24s %d ports: the range's %d, less %d reserved and %d "
+                        + "listening inside it%n", "", b.capacity(), report.tcp().portRange().size(),
+                        report.tcp().reservedPorts(), b.listeningInRange()));
+            }
             out.append(String.format(Locale.ROOT, "  %-24s %d opened; closes: %d active, %d passive, %d abortive; "
                             + "%d collected%n", "", d.opened(), d.activeCloses(), d.passiveCloses(),
                     d.abortiveCloses(), d.collected()));
@@ -116,9 +132,11 @@ public final class TextReport {
                     100 * report.fileDescriptors().utilization()));
         }
         TcpSettings tcp = report.tcp();
-        out.append(String.format(Locale.ROOT, "TCP: ephemeral ports %s (%d usable), TIME_WAIT %d s%s (%s)%n",
-                tcp.portRange(), tcp.portRange().size() - tcp.reservedPorts(), tcp.timeWaitSeconds(),
-                tcp.twReuse() == null ? "" : ", tcp_tw_reuse=" + tcp.twReuse(), tcp.source()));
+        out.append(String.format(Locale.ROOT, "TCP: ephemeral ports %s (%d ports%s), TIME_WAIT %d s%s (%s)%n",
+                tcp.portRange(), tcp.portRange().size(),
+                tcp.reservedPorts() == 0 ? "" : ", " + tcp.reservedPorts() + " of them reserved",
+                tcp.timeWaitSeconds(), tcp.twReuse() == null ? "" : ", tcp_tw_reuse=" + tcp.twReuse()
+                        + reuseMeaning(tcp.twReuse()), tcp.source()));
         if (report.kernel() != null) {
             out.append(String.format(Locale.ROOT, "Kernel table: %d connections, read in %.1f ms, %.1f s ago%n",
                     report.kernel().connections(), report.kernel().scanMillis(), report.kernel().ageMillis() / 1000.0));
@@ -156,10 +174,19 @@ public final class TextReport {
         return out.toString();
     }
 
-    /** Just the leaks, each with its stack: what the agent logs at exit. */
-    public static String renderLeaks(Report report) {
+    /**
+     * The leaks a line each, at their blamed lines: what the agent logs at exit. Their stacks were
+     * logged as each call site's first leak was found; printed again, a short run shows each leak thrice.
+     */
+    public static String renderLeakLines(Report report) {
         StringBuilder out = new StringBuilder(1024);
-        leaks(out, report);
+        out.append("LEAKS: ").append(report.leakCount() == 0 ? "none" : report.leakCount())
+                .append(" (each call site's stack was logged with its first leak)\n");
+        for (Leak leak : report.allLeaks()) {
+            out.append("  ").append(leak.kind().jsonName()).append(", ")
+                    .append(leak.count() == 1 ? "1 socket" : leak.count() + " sockets").append(" at ")
+                    .append(leak.site().blame()).append('\n');
+        }
         return out.toString();
     }
 
@@ -203,6 +230,21 @@ public final class TextReport {
         }
     }
 
+    /** What a tcp_tw_reuse value means for outgoing connects. */
+    private static String reuseMeaning(int twReuse) {
+        return switch (twReuse) {
+            case 0 -> " (TIME_WAIT ports are not reused)";
+            case 1 -> " (connects reuse TIME_WAIT ports)";
+            case 2 -> " (connects to loopback reuse TIME_WAIT ports)";
+            default -> "";
+        };
+    }
+
+    /** Seconds left, as a person reads them: "in about 3 s", "in less than a second". */
+    public static String timeLeft(double seconds) {
+        return seconds < 1 ? "in less than a second" : String.format(Locale.ROOT, "in about %.0f s", seconds);
+    }
+
     static String age(long millis) {
         if (millis < 1000) {
             return millis + " ms";
@@ -243,12 +285,16 @@ public final class TextReport {
         if (busiest != null && (portTrouble || busiest.activeClosesPerSecond() >= 1)) {
             String where = busiest.topCallSites().isEmpty() ? "" : " (mostly at " + busiest.topCallSites().get(0).blame()
                     + ")";
+            String hold = busiest.twReuseApplies()
+                    ? String.format(Locale.ROOT, "holds a local port in TIME_WAIT until a new connect reuses it, after "
+                            + "about %d s (tcp_tw_reuse=%s)", busiest.holdSeconds(), report.tcp().twReuse())
+                    : String.format(Locale.ROOT, "holds a local port in TIME_WAIT for %d s", busiest.holdSeconds());
             lines.add(String.format(Locale.ROOT, "This JVM closes connections to %s first, %.1f times a second%s: each "
-                            + "such close holds a local port in TIME_WAIT for %d s, so the %d ports allow at most %.0f such "
-                            + "connections a second. Reuse connections (HTTP keep-alive, a connection pool), and create HTTP "
-                            + "clients once, not per request: a client per request cannot pool.",
-                    busiest.remote(), busiest.activeClosesPerSecond(), where, report.tcp().timeWaitSeconds(),
-                    busiest.capacity(), busiest.capacity() / (double) report.tcp().timeWaitSeconds()));
+                            + "such close %s, so the %d ports allow at most %.0f such connections a second. Reuse "
+                            + "connections (HTTP keep-alive, a connection pool), and create HTTP clients once, not per "
+                            + "request: a client per request cannot pool.",
+                    busiest.remote(), busiest.activeClosesPerSecond(), where, hold, busiest.capacity(),
+                    busiest.maxActiveClosesPerSecond()));
         }
         long abortive = s.counters().abortiveCloses();
         if (abortive >= 100 && abortive * 10 >= s.counters().closed()) {

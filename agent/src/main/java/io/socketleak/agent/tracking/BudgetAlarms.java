@@ -20,7 +20,7 @@ public final class BudgetAlarms {
 
     /** Destinations alone, cheaply: for watching port budgets between reports. */
     public List<Snapshot.DestinationStats> destinationStats() {
-        return destinations.stats(System.currentTimeMillis() / 1000);
+        return destinations.stats(System.currentTimeMillis());
     }
 
     /** From now on, a close to this destination that brings its ports in use to this level raises the alarm. */

@@ -57,8 +57,9 @@ final class Destinations {
         }
     };
 
-    /** Every destination with its TIME_WAIT estimate at {@code nowSecond}. */
-    List<Snapshot.DestinationStats> stats(long nowSecond) {
+    /** Every destination with its TIME_WAIT estimate at {@code nowMillis}. */
+    List<Snapshot.DestinationStats> stats(long nowMillis) {
+        long nowSecond = nowMillis / 1000;
         List<Destination> all = new ArrayList<>(byRemote.values());
         if (other.opened.sum() > 0) {
             all.add(other);
@@ -76,10 +77,21 @@ final class Destinations {
             stats.add(new Snapshot.DestinationStats(describe(d.remote), d.remote, Math.max(0, d.open.get()),
                     d.opened.sum(), d.closes.get(CloseKind.ACTIVE), d.closes.get(CloseKind.PASSIVE),
                     d.closes.get(CloseKind.ABORTIVE), d.collected.sum(),
-                    timeWait, young, d.timeWait.count(nowSecond, Snapshot.RATE_SECONDS), top));
+                    timeWait, young, d.timeWait.count(nowSecond, Snapshot.RATE_SECONDS),
+                    rateWindowMillis(d.timeWait.firstSecondWithin(nowSecond, Snapshot.RATE_SECONDS), nowMillis), top));
         }
         stats.sort(MOST_TIME_WAIT_FIRST);
         return stats;
+    }
+
+    /**
+     * The time the recent closes were spread over: since the second of the first of them, at least a
+     * second and at most {@link Snapshot#RATE_SECONDS}. A burst that began 0.2 s ago is a rate over a
+     * second, not one diluted over ten.
+     */
+    static long rateWindowMillis(long firstSecond, long nowMillis) {
+        long since = firstSecond < 0 ? Long.MAX_VALUE : nowMillis - firstSecond * 1000;
+        return Math.max(1000, Math.min(Snapshot.RATE_SECONDS * 1000L, since));
     }
 
     /** Sets the ports-in-use level at which closes to this destination raise the alarm. */

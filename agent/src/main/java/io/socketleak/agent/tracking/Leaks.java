@@ -93,6 +93,7 @@ final class Leaks {
             }
             awaitingClose.pollFirst();
             if (!settled) {
+                record.closeWaitLeak = true;
                 closeWait++;
                 record.site.closeWait++;
                 found(LeakKind.CLOSE_WAIT, record, nowMillis);
@@ -134,7 +135,7 @@ final class Leaks {
     static List<Leak> stillOpen(Iterable<TrackedSocket> records, long nowMillis) {
         Map<CallSite, Tally> bySite = new LinkedHashMap<>();
         for (TrackedSocket r : records) {
-            if (!r.isReportedOpen()) {
+            if (!r.isReportedOpen() || r.closeWaitLeak) { // one leak is one leak, however long it stays open
                 continue;
             }
             Tally tally = bySite.get(r.site);

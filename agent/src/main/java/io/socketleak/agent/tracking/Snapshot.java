@@ -5,8 +5,8 @@ import java.util.List;
 /**
  * Everything tracking knows at one moment, detached from live state: safe to hand to any thread.
  *
- * @param openSockets   connected sockets open now, including those past the {@code maxTracked} cap
- * @param notStoredOpen of those, how many are only counted, not stored with their details
+ * @param openSockets   tracked sockets open now (connected or accepted, excluded ones not counted)
+ * @param notStoredOpen sockets opened past the {@code maxTracked} cap that may still be open: counted apart
  * @param listening     listening sockets open now (counted, never leaks)
  */
 public record Snapshot(long openSockets, long notStoredOpen, long listening, Counters counters,
@@ -18,16 +18,21 @@ public record Snapshot(long openSockets, long notStoredOpen, long listening, Cou
     }
 
     /**
-     * What became of the sockets since start.
+     * What became of the tracked sockets since start: {@code opened >= closed + collectedUnclosed + open},
+     * equal when no close is in flight. What the agent did not see open is counted apart.
      *
-     * @param closed           all closes made by the application (active + passive + abortive)
-     * @param collectedUnclosed sockets that became unreachable without {@code close()}
-     * @param closeWaitLeaks    sockets left open past {@code closeWaitAfter} after the peer closed
-     * @param notStored         sockets opened while the {@code maxTracked} cap was reached
+     * @param opened            sockets tracked: seen open, stored, not excluded
+     * @param closed            their closes made by the application (active + passive + abortive)
+     * @param collectedUnclosed tracked sockets that became unreachable without {@code close()}, or were
+     *                          closed by a cleaner
+     * @param closeWaitLeaks    tracked sockets left open past {@code closeWaitAfter} after the peer closed
+     * @param notStored         sockets opened while the {@code maxTracked} cap was reached: not tracked
+     * @param closedUnseen      closes of sockets not seen open: opened before tracking began, or past the cap
      * @param excluded          sockets left out by the {@code exclude=} option
      */
     public record Counters(long opened, long closed, long activeCloses, long passiveCloses, long abortiveCloses,
-                           long collectedUnclosed, long closeWaitLeaks, long notStored, long excluded) {
+                           long collectedUnclosed, long closeWaitLeaks, long notStored, long closedUnseen,
+                           long excluded) {
     }
 
     public record CallSiteStats(int id, String blame, List<String> frames, int open, long opened,
@@ -48,12 +53,18 @@ public record Snapshot(long openSockets, long notStoredOpen, long listening, Cou
      * @param youngTimeWait      of those, the ones younger than {@link #REUSE_AGE_SECONDS}: all that still
      *                           hold a port where {@code tcp_tw_reuse} applies
      * @param recentActiveCloses such closes in the last {@link #RATE_SECONDS} seconds
+     * @param rateWindowMillis   the time those closes spread over: since the first of them, 1 s to
+     *                           {@link #RATE_SECONDS}; their rate is the one over this window
      * @param topCallSites       the call sites with the most active closes to this destination
      */
     public record DestinationStats(String remote, java.net.InetSocketAddress address, int open, long opened,
                                    long activeCloses, long passiveCloses, long abortiveCloses, long collected,
                                    long timeWait, long youngTimeWait, long recentActiveCloses,
-                                   List<SiteCount> topCallSites) {
+                                   long rateWindowMillis, List<SiteCount> topCallSites) {
+        /** Active closes a second, over the recent window. */
+        public double activeClosesPerSecond() {
+            return recentActiveCloses / (rateWindowMillis / 1000.0);
+        }
     }
 
     /** A call site's blamed line and a count. */

@@ -66,10 +66,9 @@ public final class Snapshots {
                         List.copyOf(s.remotes), site.applicationLine(), site.origin()));
             }
             sites.sort(MOST_OPEN_FIRST);
-            long notStoredOpen = notStoredOpen();
             Snapshot.Exhaustions exhaustions = new Snapshot.Exhaustions(tracker.exhaustions(Exhaustion.PORTS),
                     tracker.exhaustions(Exhaustion.FILE_DESCRIPTORS), tracker.lastExhaustion);
-            return new Snapshot(stored + notStoredOpen, notStoredOpen, tracker.listeners().size(), counters(), sites,
+            return new Snapshot(stored, notStoredOpen(), tracker.listeners().size(), counters(), sites,
                     tracker.leaks.all(), tracker.budgetAlarms().destinationStats(), exhaustions);
         }
     }
@@ -87,20 +86,27 @@ public final class Snapshots {
                     stored++;
                 }
             }
-            long notStoredOpen = notStoredOpen();
-            return new Snapshot.Totals(stored + notStoredOpen, tracker.listeners().size(), counters());
+            return new Snapshot.Totals(stored, tracker.listeners().size(), counters());
         }
     }
 
+    /**
+     * The counters, read after the open sockets were counted: a socket opened meanwhile is then counted
+     * opened if it was counted open, so opened is at least closed + collected + open at every moment.
+     */
     private Snapshot.Counters counters() {
         Counts<CloseKind> closes = tracker.closes;
         Leaks leaks = tracker.leaks;
-        return new Snapshot.Counters(tracker.openedSoFar(), closes.total(), closes.get(CloseKind.ACTIVE),
-                closes.get(CloseKind.PASSIVE), closes.get(CloseKind.ABORTIVE), leaks.collectedUnclosed(),
-                leaks.closeWait(), tracker.notStored.sum(), tracker.excluded.sum());
+        long collected = leaks.collectedUnclosed();
+        long closeWait = leaks.closeWait();
+        long active = closes.get(CloseKind.ACTIVE);
+        long passive = closes.get(CloseKind.PASSIVE);
+        long abortive = closes.get(CloseKind.ABORTIVE);
+        return new Snapshot.Counters(tracker.openedSoFar(), active + passive + abortive, active, passive, abortive,
+                collected, closeWait, tracker.notStored.sum(), tracker.closesOfUnknown.sum(), tracker.excluded.sum());
     }
 
-    /** Sockets past the cap that are still open: each close of a socket not stored is one of them. */
+    /** Sockets past the cap that may still be open: at most those opened past it, less the closes of unseen ones. */
     private long notStoredOpen() {
         return Math.max(0, tracker.notStored.sum() - tracker.closesOfUnknown.sum());
     }

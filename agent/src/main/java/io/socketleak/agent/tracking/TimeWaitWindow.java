@@ -61,6 +61,20 @@ final class TimeWaitWindow {
         return total;
     }
 
+    /** The earliest second within the {@code span} seconds up to {@code nowSecond} that had a close, or -1. */
+    long firstSecondWithin(long nowSecond, int span) {
+        long first = -1;
+        for (int i = 0; i < buckets.length(); i++) {
+            long packed = buckets.get(i);
+            long second = packed >>> COUNT_BITS;
+            long age = nowSecond - second;
+            if (age >= 0 && age < span && (packed & COUNT_MASK) > 0 && (first < 0 || second < first)) {
+                first = second;
+            }
+        }
+        return first;
+    }
+
     long upperBound() {
         return upperBound.get();
     }

@@ -38,6 +38,8 @@ final class TrackedSocket extends WeakIdentity {
     /** Where an outbound socket goes, or null (accepted sockets, and sockets past the cap). */
     final Destination destination;
     volatile boolean excluded;
+    /** Found a CLOSE_WAIT leak already (tracker thread): at exit it is not counted again as still open. */
+    boolean closeWaitLeak;
     private volatile int closeCounted;
 
     private static final AtomicIntegerFieldUpdater<TrackedSocket> CLOSE_COUNTED =

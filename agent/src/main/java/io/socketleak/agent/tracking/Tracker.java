@@ -30,6 +30,8 @@ public final class Tracker {
     }
 
     private final TrackerSettings settings;
+    /** The settings' {@code closeWaitAfter}, or what it was changed to at run time. */
+    private volatile long closeWaitAfterNanos;
     private final Destinations destinations;
     private final BudgetAlarms budgetAlarms;
     final CallSites callSites;
@@ -38,6 +40,9 @@ public final class Tracker {
     private final Origins origins = new Origins();
 
     final ConcurrentHashMap<Object, TrackedSocket> open = new ConcurrentHashMap<>();
+    /** Connections accepted by the JDK's management listeners (JMX clients): not tracked, not counted. */
+    private final ConcurrentHashMap<Object, Boolean> management = new ConcurrentHashMap<>();
+    private final ReferenceQueue<Object> managementCollected = new ReferenceQueue<>();
     private final ReferenceQueue<Object> collected = new ReferenceQueue<>();
     private final Queue<TrackedSocket> unresolved = new ConcurrentLinkedQueue<>();
     private final AtomicInteger unresolvedCount = new AtomicInteger();
@@ -49,6 +54,7 @@ public final class Tracker {
     final LongAdder notStored = new LongAdder();
     final LongAdder excluded = new LongAdder();
     final Counts<CloseKind> closes = new Counts<>(CloseKind.class);
+    /** Closes of sockets not seen open (opened before tracking began, or past the cap): counted apart. */
     final LongAdder closesOfUnknown = new LongAdder();
     private final AtomicLong openNow = new AtomicLong();
     /** Numbers the sockets: a client asking twice knows them again by it. */
@@ -63,6 +69,7 @@ public final class Tracker {
      */
     public Tracker(TrackerSettings settings, LeakListener listener, Runnable alarm) {
         this.settings = settings;
+        this.closeWaitAfterNanos = settings.closeWaitAfter().toNanos();
         this.destinations = new Destinations(settings.timeWaitSeconds());
         this.budgetAlarms = new BudgetAlarms(alarm, destinations);
         this.callSites = new CallSites(settings.exclude());
@@ -78,6 +85,10 @@ public final class Tracker {
 
     /** A socket was accepted on {@code listener}: where the listener was opened may be the line to blame. */
     public void accepted(Object socket, InetSocketAddress remote, int localPort, Object listener) {
+        if (listeners.isManagement(listener)) {
+            management.put(new WeakIdentity(socket, managementCollected), Boolean.TRUE); // its close is not one of the application's
+            return;
+        }
         opened(socket, remote, localPort, true, listener);
     }
 
@@ -110,13 +121,15 @@ public final class Tracker {
                 known.site.opened.increment();
             }
         }
+        // Counted before it is published: a snapshot that sees it open sees it opened.
+        stored.increment();
         if (open.putIfAbsent(record, record) != null) { // known: connect() then finishConnect() on one channel
+            stored.decrement();
             if (known != null && !known.excluded) {
                 known.site.opened.decrement();
             }
             return;
         }
-        stored.increment();
         if (destination != null) {
             destination.opened.increment();
             destination.open.incrementAndGet();
@@ -161,10 +174,10 @@ public final class Tracker {
     public CloseKind closed(Object socket, int closeFlags) {
         TrackedSocket record = open.remove(new WeakIdentity.Probe(socket));
         if (record == null) {
-            CloseKind kind = CloseClassifier.classify(closeFlags, 0, 0);
-            closesOfUnknown.increment();
-            closes.increment(kind);
-            return kind;
+            if (management.isEmpty() || management.remove(new WeakIdentity.Probe(socket)) == null) {
+                closesOfUnknown.increment(); // not the application's close of a socket it was seen opening
+            }
+            return CloseClassifier.classify(closeFlags, 0, 0);
         }
         record.clear(); // its fate is known: the collector need not report it
         openNow.decrementAndGet();
@@ -217,6 +230,9 @@ public final class Tracker {
         listeners.dropCollected();
         origins.dropCollected();
         Reference<?> gone;
+        while ((gone = managementCollected.poll()) != null) {
+            management.remove(gone);
+        }
         TrackedSocket record;
         while ((record = unresolved.poll()) != null) {
             unresolvedCount.decrementAndGet();
@@ -246,7 +262,7 @@ public final class Tracker {
             leaks.peerClosed(record);
         }
         leaks.collectCleanedUp(now);
-        leaks.findCloseWaits(settings.closeWaitAfter().toNanos(), now);
+        leaks.findCloseWaits(closeWaitAfterNanos, now);
     }
 
     /**
@@ -297,6 +313,11 @@ public final class Tracker {
         }
     }
 
+    /** From now on, a socket whose peer closed is a leak once it stays open this long. */
+    public void closeWaitAfter(java.time.Duration after) {
+        closeWaitAfterNanos = after.toNanos();
+    }
+
     /** Where sockets that libraries open on their own threads were asked for. */
     public Origins origins() {
         return origins;
@@ -311,14 +332,12 @@ public final class Tracker {
         return budgetAlarms;
     }
 
-    /** Sockets opened since start, excluded ones not counted, without taking a snapshot. */
-    public long openedSoFar() {
-        return stored.sum() + notStored.sum() - excluded.sum();
-    }
-
-    /** Active closes since start, without a snapshot (a socket's whose stack is to resolve, a tick late). */
-    public long activeClosesSoFar() {
-        return closes.get(CloseKind.ACTIVE);
+    /**
+     * Sockets tracked since start: seen open and stored, excluded ones not counted. Read after the open
+     * sockets are counted, it is at least their number and the closes'.
+     */
+    long openedSoFar() {
+        return stored.sum() - excluded.sum();
     }
 
     /** Sockets open now, as counted on the hot path (stored or not). */

@@ -6,6 +6,7 @@ import io.socketleak.agent.kernel.FileDescriptors;
 import io.socketleak.agent.kernel.KernelTcpTable;
 import io.socketleak.agent.kernel.TcpSettings;
 import io.socketleak.agent.report.AgentLog;
+import io.socketleak.agent.report.TextReport;
 import io.socketleak.agent.tracking.Snapshot;
 import io.socketleak.agent.tracking.Tracker;
 import java.util.HashMap;
@@ -25,7 +26,7 @@ public final class BudgetWatch {
 
     private final Tracker tracker;
     private final AgentLog log;
-    private final double warnAt;
+    private volatile double warnAt;
     private final Map<String, Warned> warned = new HashMap<>();
 
     private record Warned(double level, long atMillis) {
@@ -35,6 +36,11 @@ public final class BudgetWatch {
         this.tracker = tracker;
         this.log = log;
         this.warnAt = warnAt;
+    }
+
+    /** Warns at this fraction from the next check on (a change at run time). */
+    public void warnAt(double fraction) {
+        warnAt = fraction;
     }
 
     /** Checks every budget now. Runs on the agent's thread. */
@@ -87,13 +93,17 @@ public final class BudgetWatch {
     static String portWarning(PortBudget b) {
         StringBuilder w = new StringBuilder(256);
         w.append(String.format(Locale.ROOT, "PORTS to %s %.0f%% used: %d of %d local ports (%d open, %d in TIME_WAIT",
-                b.remote(), 100 * b.utilization(), b.portsInUse(), b.capacity(), b.open(), b.timeWait()));
+                b.remote(), 100 * b.utilization(), b.portsInUse(), b.capacity(), b.open(), b.timeWaitHolding()));
+        if (b.twReuseApplies()) {
+            w.append(" younger than ").append(b.holdSeconds()).append(" s: tcp_tw_reuse lets connects reuse older ones");
+        }
         if (b.hostTimeWait() >= 0) {
             w.append(", ").append(b.hostTimeWait()).append(" in TIME_WAIT on the host");
         }
-        w.append(String.format(Locale.ROOT, "), filling at %.1f active closes/s", b.activeClosesPerSecond()));
+        w.append(String.format(Locale.ROOT, "), filling at %.1f active closes/s (over the last %.1f s)",
+                b.activeClosesPerSecond(), b.rateWindowSeconds()));
         if (b.secondsToExhaustion() != null) {
-            w.append(String.format(Locale.ROOT, ", about %.0f s until connects fail", b.secondsToExhaustion()));
+            w.append(", ").append(TextReport.timeLeft(b.secondsToExhaustion())).append(" until connects fail");
         }
         w.append('.');
         if (!b.topCallSites().isEmpty()) {

@@ -46,7 +46,7 @@ class PortBudgetTest {
         String name = remote == null ? "(other destinations):0" : remote.getAddress().getHostAddress() + ":"
                 + remote.getPort();
         return new Snapshot.DestinationStats(name, remote, open, open + timeWait, timeWait, 0, 0, 0, timeWait,
-                young, recentActiveCloses, List.of(new Snapshot.SiteCount("com.acme.Client.fetch(Client.java:42)",
+                young, recentActiveCloses, 10_000, List.of(new Snapshot.SiteCount("com.acme.Client.fetch(Client.java:42)",
                         timeWait)));
     }
 

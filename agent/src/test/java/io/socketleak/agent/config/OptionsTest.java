@@ -206,10 +206,18 @@ class OptionsTest {
     }
 
     @ParameterizedTest
-    @CsvSource({"true, true", "TRUE, true", "yes, true", "on, true", "false, false", "no, false", "Off, false"})
-    void booleansAcceptTheUsualSpellings(String text, boolean expected) throws Exception {
+    @CsvSource({"true, true", "TRUE, true", "false, false", "False, false"})
+    void booleansAreTrueOrFalseInAnyCase(String text, boolean expected) throws Exception {
         assertEquals(expected, fromArgs("failOnLeak=" + text).failOnLeak());
         assertEquals(expected, fromArgs("jmx=" + text).jmx());
+    }
+
+    /** The message says "expected true or false": it accepts nothing else. */
+    @ParameterizedTest
+    @ValueSource(strings = {"yes", "on", "no", "off", "1", "0"})
+    void booleansRefuseWhatTheirMessageDoesNotOffer(String text) {
+        BadOptionException e = assertThrows(BadOptionException.class, () -> fromArgs("jmx=" + text));
+        assertEquals("bad option 'jmx=" + text + "': expected true or false", e.getMessage());
     }
 
     @Test
@@ -320,7 +328,8 @@ class OptionsTest {
     void aBadValueFromASystemPropertyNamesTheKeyAndValue() {
         BadOptionException e = assertThrows(BadOptionException.class,
                 () -> Options.parse(null, Map.of("socketleak.interval", "abc"), NONE));
-        assertEquals("bad option 'interval=abc': expected a duration like 30s", e.getMessage());
+        assertEquals("bad option 'interval=abc' (from system property socketleak.interval): expected a duration "
+                + "like 30s", e.getMessage());
     }
 
     @Test
@@ -328,7 +337,8 @@ class OptionsTest {
         BadOptionException e = assertThrows(BadOptionException.class,
                 () -> Options.parse(null, NONE, Map.of("SOCKETLEAK_FAIL_ON_LEAK", "sometimes")));
         assertOneLine(e.getMessage());
-        assertTrue(e.getMessage().startsWith("bad option 'failOnLeak=sometimes': expected "), e.getMessage());
+        assertEquals("bad option 'failOnLeak=sometimes' (from environment variable SOCKETLEAK_FAIL_ON_LEAK): "
+                + "expected true or false", e.getMessage());
     }
 
     @Test
@@ -402,5 +412,40 @@ class OptionsTest {
                 Map.of("SOCKETLEAK_FAIL_ON_LEAK", "true")), "the property comes first");
         assertFalse(Options.failOnLeakAsked("failOnLeak=false", Map.of("socketleak.failOnLeak", "true"), NONE),
                 "the arguments come first");
+    }
+
+    // ---- changes at run time ---------------------------------------------------------------------
+
+    @Test
+    void aRunningAgentTakesNewValuesForTheChangeableKeysAndKeepsTheRest() throws Exception {
+        Options running = fromArgs("interval=10s,maxTracked=500,exclude=com.acme.pool");
+        Options.Change change = running.with("interval=2s,warnAt=0.5,closeWaitAfter=3s,log=/tmp/agent.log,"
+                + "report=/tmp/r.json");
+        Options next = change.options();
+        assertEquals(Duration.ofSeconds(2), next.interval());
+        assertEquals(0.5, next.warnAt());
+        assertEquals(Duration.ofSeconds(3), next.closeWaitAfter());
+        assertEquals("/tmp/agent.log", next.log());
+        assertEquals("/tmp/r.json", next.report());
+        assertEquals(500, next.maxTracked(), "not given: unchanged");
+        assertEquals(List.of("com.acme.pool"), next.exclude());
+        assertEquals(List.of("interval=2s", "warnAt=0.5", "closeWaitAfter=3s", "log=/tmp/agent.log",
+                "report=/tmp/r.json"), change.applied());
+        assertEquals(running.with("warnAt=0.9").options().interval(), Duration.ofSeconds(10),
+                "a key not given keeps the running value, not the default");
+    }
+
+    @Test
+    void aKeyFixedAtStartIsRefusedByNameAndNothingChanges() {
+        BadOptionException e = assertThrows(BadOptionException.class,
+                () -> Options.defaults().with("interval=2s,maxTracked=5,exclude=com.acme"));
+        assertEquals("maxTracked, exclude are fixed at start and cannot change in a running agent (restart the JVM "
+                + "with it); these can: interval, report, closeWaitAfter, warnAt, log", e.getMessage());
+    }
+
+    @Test
+    void aBadValueInAChangeIsRefusedWithItsForm() {
+        BadOptionException e = assertThrows(BadOptionException.class, () -> Options.checkChange("interval=xyz"));
+        assertEquals("bad option 'interval=xyz': expected a duration like 30s", e.getMessage());
     }
 }

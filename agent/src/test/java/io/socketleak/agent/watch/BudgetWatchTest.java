@@ -49,7 +49,7 @@ class BudgetWatchTest {
 
     private static Snapshot.DestinationStats dest(int open, long timeWait, long recentActiveCloses) {
         return new Snapshot.DestinationStats("10.0.0.5:443", REMOTE, open, open + timeWait, timeWait, 0, 0, 0,
-                timeWait, 0, recentActiveCloses, List.of(new Snapshot.SiteCount(BLAME, timeWait)));
+                timeWait, 0, recentActiveCloses, 10_000, List.of(new Snapshot.SiteCount(BLAME, timeWait)));
     }
 
     /** Opens a connection to {@code remote} and closes it first: one more port in TIME_WAIT. */
@@ -82,7 +82,8 @@ class BudgetWatchTest {
 
     @Test
     void thePortWarningSaysNothingOfTimeLeftWhenThePortsNeverRunOut() {
-        PortBudget budget = new PortBudget("10.0.0.5:443", 85, 0, -1, 85, 100, 0.85, 0.0, null, false, List.of());
+        PortBudget budget = new PortBudget("10.0.0.5:443", 85, 0, 0, -1, 85, 100, 0, 0.85, 0.0, 10, null, false, 60,
+                List.of());
 
         String warning = BudgetWatch.portWarning(budget);
 
@@ -96,7 +97,8 @@ class BudgetWatchTest {
 
     @Test
     void thePortWarningGivesTheHostsTimeWaitWhenTheKernelWasRead() {
-        PortBudget budget = new PortBudget("10.0.0.5:443", 0, 10, 70, 90, 100, 0.9, 1.0, 5.0, false, List.of());
+        PortBudget budget = new PortBudget("10.0.0.5:443", 0, 10, 10, 70, 90, 100, 0, 0.9, 1.0, 10, 5.0, false, 60,
+                List.of());
 
         String warning = BudgetWatch.portWarning(budget);
 
@@ -106,7 +108,7 @@ class BudgetWatchTest {
 
     @Test
     void thePortWarningListsEveryTopCallSite() {
-        PortBudget budget = new PortBudget("10.0.0.5:443", 0, 90, -1, 90, 100, 0.9, 9.0, 1.1, false, List.of(
+        PortBudget budget = new PortBudget("10.0.0.5:443", 0, 90, 90, -1, 90, 100, 0, 0.9, 9.0, 10, 1.1, false, 60, List.of(
                 new Snapshot.SiteCount(BLAME, 60), new Snapshot.SiteCount("com.acme.Poller.poll(Poller.java:7)", 30)));
 
         String warning = BudgetWatch.portWarning(budget);

@@ -1,0 +1,87 @@
+package io.socketleak.agent;
+
+import io.socketleak.agent.config.BadOptionException;
+import io.socketleak.agent.config.Options;
+import io.socketleak.agent.config.RunningOptions;
+import io.socketleak.agent.report.AgentLog;
+import io.socketleak.agent.tracking.Tracker;
+import io.socketleak.agent.watch.BudgetWatch;
+import io.socketleak.bootstrap.SocketLeakEvents;
+import io.socketleak.protocol.AgentProtocol;
+import java.io.IOException;
+import java.util.function.Function;
+
+/**
+ * Changes the options of the running agent: those of {@link Options#CHANGEABLE}, from an attach
+ * with options (a second start of the agent, which asks through the bridge) or the MXBean's
+ * attributes. All or nothing; each change is logged.
+ */
+public final class OptionChanges implements RunningOptions, Function<String, String> {
+    private final AgentThread agentThread;
+    private final BudgetWatch budgets;
+    private final Tracker tracker;
+    private final AgentLog log;
+    private Options current; // guarded by this
+
+    OptionChanges(Options options, AgentThread agentThread, BudgetWatch budgets, Tracker tracker, AgentLog log) {
+        this.current = options;
+        this.agentThread = agentThread;
+        this.budgets = budgets;
+        this.tracker = tracker;
+        this.log = log;
+    }
+
+    /**
+     * In a second start of the agent: hands the options to the running one and leaves its answer
+     * where the command line reads it ({@link AgentProtocol#OPTIONS_CHANGE_PROPERTY}).
+     */
+    static void askRunningAgent(String args) {
+        String answer;
+        if (args == null || args.isBlank()) {
+            answer = "nothing to change";
+        } else {
+            answer = SocketLeakEvents.changeOptions(args);
+            if (answer == null) {
+                answer = "refused: the agent in this JVM is still starting, or did not start";
+            }
+        }
+        System.setProperty(AgentProtocol.OPTIONS_CHANGE_PROPERTY, answer);
+    }
+
+    /** The answer to a second start: {@code changed key=value, ...} or {@code refused: reason}. */
+    @Override
+    public String apply(String args) {
+        try {
+            return "changed " + change(args);
+        } catch (BadOptionException e) {
+            return "refused: " + e.getMessage();
+        } catch (RuntimeException e) {
+            return "refused: " + e; // never into the attaching tool's JVM thread as an exception
+        }
+    }
+
+    @Override
+    public synchronized String change(String args) throws BadOptionException {
+        Options.Change change = current.with(args);
+        Options next = change.options();
+        if (!next.log().equals(current.log())) {
+            try {
+                log.moveTo(next.log());
+            } catch (IOException e) {
+                throw new BadOptionException("cannot open the log file " + e.getMessage());
+            }
+        }
+        tracker.closeWaitAfter(next.closeWaitAfter());
+        budgets.warnAt(next.warnAt());
+        agentThread.options(next);
+        current = next;
+        String applied = String.join(", ", change.applied());
+        log.info("options changed: " + applied);
+        return applied;
+    }
+
+    @Override
+    public synchronized Options current() {
+        return current;
+    }
+}
