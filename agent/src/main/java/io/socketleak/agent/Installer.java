@@ -102,13 +102,19 @@ public final class Installer {
 
     /**
      * The JDK's RMI accept loop serves the local JMX connector that {@code report <pid>} starts: its
-     * connections are the agent's own. (An application's own RMI server is left out with it.)
+     * connections are the agent's own. (An application's own RMI server is left out with it.) The
+     * Prometheus JMX exporter's agent opens its HTTP server in its premain: the scrapes it accepts
+     * there read these counts, they are not the application's traffic.
      */
     static List<String> withOwnExclusions(List<String> exclude) {
         List<String> all = new java.util.ArrayList<>(exclude);
         all.add("sun.rmi.transport.tcp.TCPTransport$AcceptLoop");
+        all.add(PROMETHEUS_JMX_EXPORTER);
         return List.copyOf(all);
     }
+
+    /** The JMX exporter's agent class, in its releases so far (0.x and 1.x). */
+    static final String PROMETHEUS_JMX_EXPORTER = "io.prometheus.jmx.JavaAgent";
 
     /** The agent's own state, for the report. (A class, not a lambda: this is made before {@code main}.) */
     private static final class Health implements Supplier<Report.Health> {
