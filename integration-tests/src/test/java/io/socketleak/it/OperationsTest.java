@@ -248,6 +248,11 @@ class OperationsTest {
             assertEquals(0, read.exitCode(), read.stderr());
             assertTrue(read.stdout().contains("OpenSockets=2"), read.stdout());
             assertTrue(read.stdout().contains("MissingHooks=0"), read.stdout());
+            assertTrue(read.stdout().contains("MissingHookCount=0"), read.stdout());
+            assertEquals(List.of("open=1 portsInUse=1"), read.stdout().lines()
+                    .filter(l -> l.matches("destination 127\\.0\\.0\\.1:\\d+ .*"))
+                    .map(l -> l.substring(l.indexOf(" open=") + 1)).toList(),
+                    "the one connection to its own server, as a row of the table: " + read.stdout());
             double worst = Double.parseDouble(read.stdout().lines().filter(l -> l.startsWith("WorstPortUtilization="))
                     .findFirst().orElseThrow().substring("WorstPortUtilization=".length()));
             assertTrue(worst > 0 && worst < 0.01, "one connection to one destination: " + worst);

@@ -46,7 +46,7 @@ public final class TrackingSink implements SocketLeakEvents.Sink {
     /** A server's stack goes with its listener: a connection accepted in library or JDK code is blamed on it. */
     @Override
     public void listening(Object socket) {
-        if (startingLocalManagementAgent()) {
+        if (managementListener()) {
             tracker.listeners().managementListening(socket);
             return;
         }
@@ -54,15 +54,20 @@ public final class TrackingSink implements SocketLeakEvents.Sink {
         tracker.origins().handedOff(socket);
     }
 
+    /** The Prometheus JMX exporter's agent class, in its releases so far (0.x and 1.x). */
+    static final String PROMETHEUS_JMX_EXPORTER = "io.prometheus.jmx.JavaAgent";
+
     /**
-     * Whether this thread is starting the JDK's local JMX agent (for {@code report <pid>}, jconsole,
-     * jcmd): its listener and the connections it accepts are management traffic, not the
-     * application's. A stack per listener: listeners are few.
+     * Whether this thread opens a listener for monitoring, not for the application: the JDK's local
+     * JMX agent (started by {@code report <pid>}, jconsole, jcmd), or the Prometheus JMX exporter's
+     * HTTP server (opened in its premain). Neither the listener nor the connections it accepts are
+     * counted. A stack per listener: listeners are few.
      */
-    static boolean startingLocalManagementAgent() {
+    static boolean managementListener() {
         for (StackTraceElement frame : new Throwable().getStackTrace()) {
-            if (frame.getClassName().equals("jdk.internal.agent.Agent")
-                    && frame.getMethodName().equals("startLocalManagementAgent")) {
+            String type = frame.getClassName();
+            if ((type.equals("jdk.internal.agent.Agent") && frame.getMethodName().equals("startLocalManagementAgent"))
+                    || type.equals(PROMETHEUS_JMX_EXPORTER)) {
                 return true;
             }
         }

@@ -1,5 +1,6 @@
 package io.socketleak.agent.jmx;
 
+import io.socketleak.agent.budget.PortBudget;
 import io.socketleak.agent.config.BadOptionException;
 import io.socketleak.agent.config.Options;
 import io.socketleak.agent.config.RunningOptions;
@@ -10,9 +11,15 @@ import io.socketleak.agent.report.JsonReport;
 import io.socketleak.agent.report.Report;
 import io.socketleak.agent.report.Reporter;
 import io.socketleak.agent.report.TextReport;
+import io.socketleak.agent.tracking.Snapshot;
 import io.socketleak.agent.tracking.Snapshots;
 import io.socketleak.protocol.AgentProtocol;
 import io.socketleak.protocol.Durations;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
 import javax.management.MBeanServer;
 import javax.management.ObjectName;
 
@@ -105,6 +112,26 @@ public final class SocketLeakDetector implements SocketLeakDetectorMXBean {
         return reporter.worstPortUtilization();
     }
 
+    /**
+     * From the destinations' counts and the last kernel reading, like {@link #getWorstPortUtilization()}:
+     * no report is built.
+     */
+    @Override
+    public Map<String, DestinationPorts> getBusiestDestinations() {
+        List<Row> rows = new ArrayList<>();
+        for (Snapshot.DestinationStats d : snapshots.destinations()) {
+            rows.add(new Row(d, reporter.portBudget(d)));
+        }
+        rows.sort(BUSIEST_FIRST);
+        Map<String, DestinationPorts> busiest = new LinkedHashMap<>();
+        for (Row row : rows.subList(0, Math.min(BUSIEST_DESTINATIONS, rows.size()))) {
+            PortBudget b = row.budget;
+            busiest.put(row.stats.remote(), new DestinationPorts(b.open(), b.timeWait(), b.portsInUse(), b.capacity(),
+                    b.utilization(), b.activeClosesPerSecond(), row.stats.opened(), row.stats.activeCloses()));
+        }
+        return busiest;
+    }
+
     @Override
     public long getOpenFileDescriptors() {
         return FileDescriptors.read().open();
@@ -118,6 +145,11 @@ public final class SocketLeakDetector implements SocketLeakDetectorMXBean {
     @Override
     public String[] getMissingHooks() {
         return hooks.missing().toArray(new String[0]);
+    }
+
+    @Override
+    public int getMissingHookCount() {
+        return hooks.missing().size();
     }
 
     @Override
@@ -212,4 +244,21 @@ public final class SocketLeakDetector implements SocketLeakDetectorMXBean {
     public String socketsBetweenJson(long from, long to) {
         return JsonReport.render(snapshots.between(from, to));
     }
+
+    /** A destination with its port budget, to be ranked. */
+    private record Row(Snapshot.DestinationStats stats, PortBudget budget) {
+    }
+
+    /** Most ports in use first, then most opened; ties by name, so that the rows cut off stay the same. */
+    private static final Comparator<Row> BUSIEST_FIRST = new Comparator<>() {
+        @Override
+        public int compare(Row a, Row b) {
+            int byPorts = Long.compare(b.budget.portsInUse(), a.budget.portsInUse());
+            if (byPorts != 0) {
+                return byPorts;
+            }
+            int byOpened = Long.compare(b.stats.opened(), a.stats.opened());
+            return byOpened != 0 ? byOpened : a.stats.remote().compareTo(b.stats.remote());
+        }
+    };
 }

@@ -1,5 +1,7 @@
 package io.socketleak.agent.jmx;
 
+import java.util.Map;
+
 /**
  * The agent's management interface, registered as {@code AgentProtocol.OBJECT_NAME}. Open types only,
  * so that jconsole and JMX clients without the agent's classes can read it.
@@ -29,12 +31,25 @@ public interface SocketLeakDetectorMXBean {
     /** The fullest destination's port budget, 0 to 1 (ports in use over ports available). */
     double getWorstPortUtilization();
 
+    /**
+     * The busiest destinations, at most {@value #BUSIEST_DESTINATIONS} (those with the most ports in use
+     * first), keyed by the remote {@code ip:port} this JVM connects to: a {@code TabularData} for a JMX
+     * client, one row per destination, so that a monitoring system can label each by its destination.
+     */
+    Map<String, DestinationPorts> getBusiestDestinations();
+
+    /** Rows of {@link #getBusiestDestinations()} at most: a scrape stays small however many destinations. */
+    int BUSIEST_DESTINATIONS = 20;
+
     long getOpenFileDescriptors();
 
     long getMaxFileDescriptors();
 
     /** Hooks that did not take on this JDK, one line each; empty when all are in. */
     String[] getMissingHooks();
+
+    /** How many hooks did not take, the lines of {@link #getMissingHooks()} counted: 0 when all are in. */
+    int getMissingHookCount();
 
     String report();
 

@@ -79,6 +79,11 @@ public final class Reporter {
         return worst;
     }
 
+    /** One destination's port budget from the latest readings, without building a report. */
+    public PortBudget portBudget(Snapshot.DestinationStats destination) {
+        return PortBudget.of(destination, readings.tcpSettings(), readings.kernelView(), Set.of());
+    }
+
     private static List<PortBudget> budgets(List<Snapshot.DestinationStats> destinations, TcpSettings tcp,
                                             KernelTcpTable.View kernel) {
         List<PortBudget> budgets = new ArrayList<>(destinations.size());

@@ -4,6 +4,8 @@ import com.sun.tools.attach.VirtualMachine;
 import io.socketleak.protocol.AgentProtocol;
 import javax.management.MBeanServerConnection;
 import javax.management.ObjectName;
+import javax.management.openmbean.CompositeData;
+import javax.management.openmbean.TabularData;
 import javax.management.remote.JMXConnector;
 import javax.management.remote.JMXConnectorFactory;
 import javax.management.remote.JMXServiceURL;
@@ -28,6 +30,13 @@ public final class JmxClient {
             System.out.println("MissingHooks=" + ((String[]) server.getAttribute(name, "MissingHooks")).length);
             System.out.println("Version=" + server.getAttribute(name, "Version"));
             System.out.println("WorstPortUtilization=" + server.getAttribute(name, "WorstPortUtilization"));
+            System.out.println("MissingHookCount=" + server.getAttribute(name, "MissingHookCount"));
+            for (Object row : ((TabularData) server.getAttribute(name, "BusiestDestinations")).values()) {
+                CompositeData destination = (CompositeData) row;
+                CompositeData ports = (CompositeData) destination.get("value");
+                System.out.println("destination " + destination.get("key") + " open=" + ports.get("open")
+                        + " portsInUse=" + ports.get("portsInUse"));
+            }
             System.out.println("reportJson=" + server.invoke(name, "reportJson", null, null));
         }
     }
