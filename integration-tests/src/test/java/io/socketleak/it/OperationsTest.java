@@ -1,6 +1,7 @@
 package io.socketleak.it;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
@@ -161,8 +162,12 @@ class OperationsTest {
             assertEquals(0, cli("attach", target.pid(), "interval=0").exitCode());
             target.say("close", "closed");
             JsonNode counters = AgentReport.parse(cli("report", target.pid(), "--json").stdout()).get("counters");
-            assertEquals(1, counters.get("abortiveCloses").asLong(), "SO_LINGER was set unseen: " + counters);
-            assertEquals(0, counters.get("activeCloses").asLong(), counters.toString());
+            // Opened before the attach: its close is counted apart from the tracked sockets', and classified.
+            JsonNode unseen = counters.get("closedUnseenByKind");
+            assertEquals(1, unseen.get("abortive").asLong(), "SO_LINGER was set unseen: " + counters);
+            assertEquals(0, unseen.get("active").asLong(), counters.toString());
+            assertEquals(1, counters.get("closedUnseen").asLong(), counters.toString());
+            assertEquals(0, counters.get("closed").asLong(), "never more closed than opened: " + counters);
         }
     }
 
@@ -178,13 +183,77 @@ class OperationsTest {
     }
 
     @Test
-    void secondAttachSaysTheAgentIsThereAndChangesNothing() throws Exception {
+    void secondAttachWithoutOptionsSaysTheAgentIsThereAndChangesNothing() throws Exception {
         try (Target target = new Target(new ChildJvm())) {
             assertEquals(0, cli("attach", target.pid()).exitCode());
-            ChildJvm.Result again = cli("attach", target.pid(), "interval=1s");
+            ChildJvm.Result again = cli("attach", target.pid());
             assertEquals(0, again.exitCode(), again.stderr());
             assertTrue(again.stdout().startsWith("the agent is already running in " + target.pid()), again.stdout());
+            assertTrue(again.stdout().contains("nothing changed"), again.stdout());
         }
+    }
+
+    @Test
+    void attachingAgainWithOptionsChangesThoseThatCanChangeAndRefusesTheOthersByName() throws Exception {
+        Path log = dir.resolve("agent.log");
+        try (Target target = new Target(new ChildJvm().withAgent("interval=0,log=" + log))) {
+            ChildJvm.Result refused = cli("attach", target.pid(), "interval=1s", "maxTracked=5");
+            assertOneLineFailure(refused, 2, "the agent is already running in " + target.pid() + ": maxTracked is "
+                    + "fixed at start and cannot change in a running agent (restart the JVM with it); these can: "
+                    + "interval, report, closeWaitAfter, warnAt, log; nothing changed");
+            assertOneLineFailure(cli("attach", target.pid(), "interval=xyz"), 2,
+                    "bad option 'interval=xyz': expected a duration like 30s; nothing attached");
+            assertFalse(Files.readString(log).contains("options changed"), "all or nothing: " + Files.readString(log));
+
+            Path report = dir.resolve("report.json");
+            ChildJvm.Result changed = cli("attach", target.pid(), "interval=1s", "report=" + report);
+            assertEquals(0, changed.exitCode(), changed.stderr());
+            assertEquals("the agent in " + target.pid() + " changed interval=1s, report=" + report + "\n",
+                    changed.stdout());
+            // The summary that interval=0 had switched off now comes every second, and the report file with it.
+            String text = awaitInFile(log, " open=2 listening=1 opened=2 ");
+            assertTrue(text.contains("options changed: interval=1s, report=" + report), text);
+            assertEquals(2, AgentReport.parse(awaitFile(report)).get("openSockets").asLong());
+        }
+    }
+
+    @Test
+    void theCommandLinesOwnJmxConnectionsAreNotCountedAsTheApplications() throws Exception {
+        try (Target target = new Target(new ChildJvm().withAgent("interval=0"))) {
+            for (int i = 0; i < 3; i++) {
+                JsonNode report = AgentReport.parse(cli("report", target.pid(), "--json").stdout());
+                JsonNode counters = report.get("counters");
+                assertEquals(1, report.get("listening").asLong(), "the application's listener, not the JDK's JMX "
+                        + "connector's: " + report);
+                assertEquals(2, counters.get("opened").asLong(), report.toString());
+                assertEquals(2, report.get("openSockets").asLong(), report.toString());
+                assertEquals(0, counters.get("closed").asLong(), "the previous report's connection: " + report);
+                assertEquals(0, counters.get("closedUnseen").asLong(), report.toString());
+                assertEquals(0, counters.get("excluded").asLong(), "left out, not excluded: " + report);
+            }
+        }
+    }
+
+    /** Waits for the file to hold {@code text}; returns the file's text. */
+    private static String awaitInFile(Path file, String text) throws Exception {
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
+        String content = "";
+        while (System.nanoTime() < deadline) {
+            content = Files.exists(file) ? Files.readString(file) : "";
+            if (content.contains(text)) {
+                return content;
+            }
+            Thread.sleep(50);
+        }
+        throw new AssertionError("no '" + text + "' in " + file + " within 30 s:\n" + content);
+    }
+
+    private static String awaitFile(Path file) throws Exception {
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
+        while (System.nanoTime() < deadline && !Files.exists(file)) {
+            Thread.sleep(50);
+        }
+        return Files.readString(file);
     }
 
     @Test
@@ -197,12 +266,22 @@ class OperationsTest {
             String withoutLine = line(list.stdout(), without.pid());
             assertTrue(withLine.matches(with.pid() + "\\s+\\d.*HoldsSockets.*"), withLine);
             assertTrue(withoutLine.matches(without.pid() + "\\s+no\\s+.*HoldsSockets.*"), withoutLine);
+            // The columns stay aligned however long the version is.
+            String header = list.stdout().lines().findFirst().orElseThrow();
+            int nameColumn = header.indexOf("MAIN CLASS OR JAR");
+            assertEquals(nameColumn, withLine.indexOf("io.socketleak.it.apps.HoldsSockets"), list.stdout());
+            assertEquals(nameColumn, withoutLine.indexOf("io.socketleak.it.apps.HoldsSockets"), list.stdout());
+            assertEquals(header.indexOf("AGENT"), withoutLine.indexOf(" no ") + 1, list.stdout());
         }
     }
 
     @Test
     void everyErrorIsOneLineWithTheRightExitStatus() throws Exception {
         assertOneLineFailure(cli("report", "999999999"), 1, "no process with pid 999999999");
+        assertOneLineFailure(cli("report", "abc"), 2,
+                "not a process id: 'abc' (usage: java -jar socket-leak-agent.jar report <pid> [--json])");
+        assertOneLineFailure(cli("attach", "abc", "interval=1s"), 2,
+                "not a process id: 'abc' (usage: java -jar socket-leak-agent.jar attach <pid> [key=value ...])");
         Process notAJvm = new ProcessBuilder("sleep", "30").start();
         try {
             assertOneLineFailure(cli("report", String.valueOf(notAJvm.pid())), 1,

@@ -72,6 +72,30 @@ class PortBudgetTest {
                 "the report at the failure names the call site:\n" + afterRefusal);
     }
 
+    private static final Pattern BURST_WARNING =
+            Pattern.compile("filling at ([0-9.]+) active closes/s \\(over the last ([0-9.]+) s\\), (in [^,.]+) until");
+
+    /**
+     * 100 connections closed first within a fifth of a second: the warning's rate is the burst's own,
+     * not diluted over ten seconds, and so is the time it gives before connects fail.
+     */
+    @Test
+    void aBurstIsWarnedOfAtItsOwnRate() throws Exception {
+        assumeTrue(Namespaces.available(), Namespaces.WHY_NOT);
+        ChildJvm.Result run = new ChildJvm().inNetworkNamespace(SMALL_RANGE, NO_TW_REUSE)
+                .withAgent("interval=0,warnAt=0.8")
+                .run(PortChurn.class, "5000", "500", "200");
+        List<String> log = run.stderrLines();
+        int warning = indexOf(log, "PORTS to 127.0.0.1:5000");
+        assertTrue(warning >= 0, "a port warning for 127.0.0.1:5000:\n" + run.stderr());
+        Matcher rate = BURST_WARNING.matcher(log.get(warning));
+        assertTrue(rate.find(), log.get(warning));
+        // 80 closes in at most a few tenths of a second: over ten seconds that would read 8 a second.
+        assertTrue(Double.parseDouble(rate.group(1)) >= 40, log.get(warning));
+        assertTrue(Double.parseDouble(rate.group(2)) <= 2, "the window is the burst's: " + log.get(warning));
+        assertEquals("in less than a second", rate.group(3), log.get(warning));
+    }
+
     @Test
     void timeWaitEstimateIsWithinFivePercentOfTheKernelsCount() throws Exception {
         assumeTrue(Namespaces.available(), Namespaces.WHY_NOT);

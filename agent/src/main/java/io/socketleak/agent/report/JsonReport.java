@@ -82,6 +82,11 @@ public final class JsonReport {
                 .field("closeWaitLeaks", c.closeWaitLeaks())
                 .field("notStored", c.notStored())
                 .field("closedUnseen", c.closedUnseen())
+                .name("closedUnseenByKind").beginObject()
+                .field("active", c.unseenActive())
+                .field("passive", c.unseenPassive())
+                .field("abortive", c.unseenAbortive())
+                .endObject()
                 .field("excluded", c.excluded())
                 .endObject();
         json.name("callSites").beginArray();

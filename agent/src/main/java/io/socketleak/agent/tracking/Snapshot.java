@@ -27,12 +27,17 @@ public record Snapshot(long openSockets, long notStoredOpen, long listening, Cou
      *                          closed by a cleaner
      * @param closeWaitLeaks    tracked sockets left open past {@code closeWaitAfter} after the peer closed
      * @param notStored         sockets opened while the {@code maxTracked} cap was reached: not tracked
-     * @param closedUnseen      closes of sockets not seen open: opened before tracking began, or past the cap
+     * @param unseenActive      closes of sockets not seen open (opened before tracking began, or past the
+     *                          cap), active ones; and so on for the other two kinds
      * @param excluded          sockets left out by the {@code exclude=} option
      */
     public record Counters(long opened, long closed, long activeCloses, long passiveCloses, long abortiveCloses,
-                           long collectedUnclosed, long closeWaitLeaks, long notStored, long closedUnseen,
-                           long excluded) {
+                           long collectedUnclosed, long closeWaitLeaks, long notStored, long unseenActive,
+                           long unseenPassive, long unseenAbortive, long excluded) {
+        /** Closes of sockets not seen open, of any kind. */
+        public long closedUnseen() {
+            return unseenActive + unseenPassive + unseenAbortive;
+        }
     }
 
     public record CallSiteStats(int id, String blame, List<String> frames, int open, long opened,

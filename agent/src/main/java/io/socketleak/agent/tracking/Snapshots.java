@@ -103,12 +103,14 @@ public final class Snapshots {
         long passive = closes.get(CloseKind.PASSIVE);
         long abortive = closes.get(CloseKind.ABORTIVE);
         return new Snapshot.Counters(tracker.openedSoFar(), active + passive + abortive, active, passive, abortive,
-                collected, closeWait, tracker.notStored.sum(), tracker.closesOfUnknown.sum(), tracker.excluded.sum());
+                collected, closeWait, tracker.notStored.sum(), tracker.closesOfUnknown.get(CloseKind.ACTIVE),
+                tracker.closesOfUnknown.get(CloseKind.PASSIVE), tracker.closesOfUnknown.get(CloseKind.ABORTIVE),
+                tracker.excluded.sum());
     }
 
     /** Sockets past the cap that may still be open: at most those opened past it, less the closes of unseen ones. */
     private long notStoredOpen() {
-        return Math.max(0, tracker.notStored.sum() - tracker.closesOfUnknown.sum());
+        return Math.max(0, tracker.notStored.sum() - tracker.closesOfUnknown.total());
     }
 
     /** Sockets still open, as leaks of kind {@link LeakKind#OPEN_AT_EXIT}, one entry per call site. */

@@ -55,7 +55,7 @@ public final class Tracker {
     final LongAdder excluded = new LongAdder();
     final Counts<CloseKind> closes = new Counts<>(CloseKind.class);
     /** Closes of sockets not seen open (opened before tracking began, or past the cap): counted apart. */
-    final LongAdder closesOfUnknown = new LongAdder();
+    final Counts<CloseKind> closesOfUnknown = new Counts<>(CloseKind.class);
     private final AtomicLong openNow = new AtomicLong();
     /** Numbers the sockets: a client asking twice knows them again by it. */
     private final AtomicLong ids = new AtomicLong();
@@ -174,10 +174,11 @@ public final class Tracker {
     public CloseKind closed(Object socket, int closeFlags) {
         TrackedSocket record = open.remove(new WeakIdentity.Probe(socket));
         if (record == null) {
+            CloseKind kind = CloseClassifier.classify(closeFlags, 0, 0);
             if (management.isEmpty() || management.remove(new WeakIdentity.Probe(socket)) == null) {
-                closesOfUnknown.increment(); // not the application's close of a socket it was seen opening
+                closesOfUnknown.increment(kind); // not a close of a socket seen opening: counted apart
             }
-            return CloseClassifier.classify(closeFlags, 0, 0);
+            return kind;
         }
         record.clear(); // its fate is known: the collector need not report it
         openNow.decrementAndGet();
