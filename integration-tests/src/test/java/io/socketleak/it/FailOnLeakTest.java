@@ -4,6 +4,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import io.socketleak.it.apps.LeaksOnceAndExits;
 import io.socketleak.it.apps.LeavesOneOpen;
 import io.socketleak.it.support.AgentReport;
 import io.socketleak.it.support.ChildJvm;
@@ -32,6 +33,22 @@ class FailOnLeakTest {
         assertEquals(1, AgentReport.leakCount(json, "collected", "LeavesOneOpen.forget(")
                 + AgentReport.leakCount(json, "openAtExit", "LeavesOneOpen.forget("),
                 "the dropped socket, found by the final collection or still open: " + json.get("leaks"));
+    }
+
+    /**
+     * Without failOnLeak, a short run's leak is logged with its stack once, as it is found; at exit it is
+     * listed again a line per call site, without the stack a third time.
+     */
+    @Test
+    void withoutFailOnLeakALeaksStackIsLoggedOnceAndAtExitItIsOneLine() throws Exception {
+        ChildJvm.Result run = new ChildJvm().withAgent("interval=0").run(LeaksOnceAndExits.class);
+        assertEquals(0, run.exitCode(), run.stderr());
+        String frame = "      at io.socketleak.it.apps.LeaksOnceAndExits.leak(LeaksOnceAndExits.java:";
+        assertEquals(1, run.stderr().split(java.util.regex.Pattern.quote(frame), -1).length - 1, run.stderr());
+        assertTrue(run.stderr().contains("socket leaks found:\nLEAKS: 1 (each call site's stack was logged with its "
+                + "first leak)\n  collected, 1 socket at io.socketleak.it.apps.LeaksOnceAndExits.leak("), run.stderr());
+        assertTrue(run.stderr().contains(" leaks=1 (collected=1 closeWait=0)"), run.stderr());
+        assertTrue(run.stderr().contains("; no periodic summary (interval=0)"), run.stderr());
     }
 
     @Test
