@@ -50,7 +50,8 @@ public final class Tracker {
 
     // Each counted once, where the fact is known; "opened" is derived from them. The fields that
     // Snapshots reads (under this monitor) are package-private.
-    private final LongAdder stored = new LongAdder();
+    /** Sockets tracked at a call site (not excluded): counted as their site is, so it only ever grows. */
+    private final LongAdder tracked = new LongAdder();
     final LongAdder notStored = new LongAdder();
     final LongAdder excluded = new LongAdder();
     final Counts<CloseKind> closes = new Counts<>(CloseKind.class);
@@ -93,6 +94,9 @@ public final class Tracker {
     }
 
     private void opened(Object socket, InetSocketAddress remote, int localPort, boolean inbound, Object listener) {
+        if (open.containsKey(new WeakIdentity.Probe(socket))) {
+            return; // connect() then finishConnect() on one channel, one thread: tracked already
+        }
         if (open.size() >= settings.maxTracked() || unresolvedCount.get() >= settings.maxTracked()) {
             notStored.increment();
             return;
@@ -119,14 +123,13 @@ public final class Tracker {
             record.site = known.site;
             if (!known.excluded) {
                 known.site.opened.increment();
+                tracked.increment(); // before it is published: a snapshot that sees it open sees it opened
             }
         }
-        // Counted before it is published: a snapshot that sees it open sees it opened.
-        stored.increment();
-        if (open.putIfAbsent(record, record) != null) { // known: connect() then finishConnect() on one channel
-            stored.decrement();
+        if (open.putIfAbsent(record, record) != null) { // two threads at once on one socket: never in practice
             if (known != null && !known.excluded) {
                 known.site.opened.decrement();
+                tracked.decrement();
             }
             return;
         }
@@ -295,6 +298,7 @@ public final class Tracker {
     /** Counts the socket at its site and publishes the site: from here on a close counts itself. */
     private void attach(TrackedSocket record, CallSite site) {
         site.opened.increment();
+        tracked.increment();
         record.site = site;
         if (record.closeKind != null) {
             countClose(record);
@@ -334,11 +338,12 @@ public final class Tracker {
     }
 
     /**
-     * Sockets tracked since start: seen open and stored, excluded ones not counted. Read after the open
-     * sockets are counted, it is at least their number and the closes'.
+     * Sockets tracked since start: seen open, stored, at a call site that is not excluded. It only ever
+     * grows (a scraper's counter); read after the open sockets are counted, it is at least their number
+     * and the closes'.
      */
     long openedSoFar() {
-        return stored.sum() - excluded.sum();
+        return tracked.sum();
     }
 
     /** Sockets open now, as counted on the hot path (stored or not). */
