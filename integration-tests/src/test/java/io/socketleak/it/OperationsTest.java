@@ -81,15 +81,7 @@ class OperationsTest {
 
     /** Runs {@code java -jar socket-leak-agent.jar args...} on the tests' JDK. */
     private static ChildJvm.Result cli(String... args) throws Exception {
-        List<String> command = new ArrayList<>(List.of(ChildJvm.javaExecutable(), "-jar",
-                ChildJvm.agentJar().toString()));
-        command.addAll(List.of(args));
-        Process p = new ProcessBuilder(command).start();
-        p.getOutputStream().close();
-        String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
-        String err = new String(p.getErrorStream().readAllBytes(), StandardCharsets.UTF_8);
-        assertTrue(p.waitFor(60, TimeUnit.SECONDS));
-        return new ChildJvm.Result(p.exitValue(), out, err);
+        return ChildJvm.commandLine(args);
     }
 
     @Test

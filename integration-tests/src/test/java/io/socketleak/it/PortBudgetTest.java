@@ -41,10 +41,7 @@ class PortBudgetTest {
 
     @Test
     void warningNamesTheDestinationBeforeThePortsRunOutAndTheFailureIsReported() throws Exception {
-        assumeTrue(Namespaces.available(), Namespaces.WHY_NOT);
-        ChildJvm.Result run = new ChildJvm().inNetworkNamespace(SMALL_RANGE, NO_TW_REUSE)
-                .withAgent("interval=0,warnAt=0.8")
-                .run(PortChurn.class, "5000", "10", "200");
+        ChildJvm.Result run = churnInNamespace("10");
         List<String> log = run.stderrLines();
         int warning = indexOf(log, "PORTS to 127.0.0.1:5000");
         int refused = indexOf(log, "churn: refused at #");
@@ -72,6 +69,13 @@ class PortBudgetTest {
                 "the report at the failure names the call site:\n" + afterRefusal);
     }
 
+    /** Short connections to one server at this rate, closed first, in a namespace of 100 ports, until refused. */
+    private static ChildJvm.Result churnInNamespace(String perSecond) throws Exception {
+        assumeTrue(Namespaces.available(), Namespaces.WHY_NOT);
+        return new ChildJvm().inNetworkNamespace(SMALL_RANGE, NO_TW_REUSE).withAgent("interval=0,warnAt=0.8")
+                .run(PortChurn.class, "5000", perSecond, "200");
+    }
+
     private static final Pattern BURST_WARNING =
             Pattern.compile("filling at ([0-9.]+) active closes/s \\(over the last ([0-9.]+) s\\), (in [^,.]+) until");
 
@@ -81,10 +85,7 @@ class PortBudgetTest {
      */
     @Test
     void aBurstIsWarnedOfAtItsOwnRate() throws Exception {
-        assumeTrue(Namespaces.available(), Namespaces.WHY_NOT);
-        ChildJvm.Result run = new ChildJvm().inNetworkNamespace(SMALL_RANGE, NO_TW_REUSE)
-                .withAgent("interval=0,warnAt=0.8")
-                .run(PortChurn.class, "5000", "500", "200");
+        ChildJvm.Result run = churnInNamespace("500");
         List<String> log = run.stderrLines();
         int warning = indexOf(log, "PORTS to 127.0.0.1:5000");
         assertTrue(warning >= 0, "a port warning for 127.0.0.1:5000:\n" + run.stderr());

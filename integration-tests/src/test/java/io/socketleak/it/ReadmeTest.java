@@ -90,7 +90,7 @@ class ReadmeTest {
         reportFile = dir.resolve("report.json");
         Path logFile = dir.resolve("agent.log");
         Process child = new ChildJvm().start(FillsEveryReportPart.class);
-        CompletableFuture<String> stderr = CompletableFuture.supplyAsync(() -> readAll(child));
+        CompletableFuture<String> stderr = CompletableFuture.supplyAsync(() -> ChildJvm.standardError(child));
         BufferedReader out = new BufferedReader(new InputStreamReader(child.getInputStream(), StandardCharsets.UTF_8));
         String ready = out.readLine();
         assertTrue(ready != null && ready.startsWith("ready"), () -> "the app did not start: " + ready + "\n"
@@ -404,23 +404,7 @@ class ReadmeTest {
 
     /** Runs {@code java -jar socket-leak-agent.jar args...} on the tests' JDK. */
     private static ChildJvm.Result cli(String... args) throws Exception {
-        List<String> command = new ArrayList<>(List.of(ChildJvm.javaExecutable(), "-jar",
-                ChildJvm.agentJar().toString()));
-        command.addAll(List.of(args));
-        Process p = new ProcessBuilder(command).start();
-        p.getOutputStream().close();
-        CompletableFuture<String> err = CompletableFuture.supplyAsync(() -> readAll(p));
-        String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
-        assertTrue(p.waitFor(60, TimeUnit.SECONDS), "the command line did not finish: " + command);
-        return new ChildJvm.Result(p.exitValue(), out, err.join());
-    }
-
-    private static String readAll(Process p) {
-        try {
-            return new String(p.getErrorStream().readAllBytes(), StandardCharsets.UTF_8);
-        } catch (java.io.IOException e) {
-            return "(standard error unreadable: " + e + ")";
-        }
+        return ChildJvm.commandLine(args);
     }
 
     private static String readIfThere(Path file) throws java.io.IOException {

@@ -24,6 +24,31 @@ public final class ChildJvm {
         }
     }
 
+    /** Runs {@code java -jar socket-leak-agent.jar args...} (the command line) on the tests' JDK, to its end. */
+    public static Result commandLine(String... args) throws IOException, InterruptedException {
+        List<String> command = new ArrayList<>(List.of(javaExecutable(), "-jar", agentJar().toString()));
+        command.addAll(List.of(args));
+        Process p = new ProcessBuilder(command).start();
+        p.getOutputStream().close();
+        java.util.concurrent.CompletableFuture<String> err = java.util.concurrent.CompletableFuture.supplyAsync(
+                () -> standardError(p)); // read beside standard output: neither pipe fills up and blocks it
+        String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+        if (!p.waitFor(60, TimeUnit.SECONDS)) {
+            p.destroyForcibly();
+            throw new AssertionError("the command line did not finish within 60 s: " + command);
+        }
+        return new Result(p.exitValue(), out, err.join());
+    }
+
+    /** A process's standard error, read to its end. */
+    public static String standardError(Process p) {
+        try {
+            return new String(p.getErrorStream().readAllBytes(), StandardCharsets.UTF_8);
+        } catch (IOException e) {
+            return "(standard error unreadable: " + e + ")";
+        }
+    }
+
     public static String javaExecutable() {
         return System.getProperty("socketleak.testJvm", Path.of(System.getProperty("java.home"), "bin", "java")
                 .toString());
