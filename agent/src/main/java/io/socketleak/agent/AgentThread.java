@@ -73,7 +73,7 @@ final class AgentThread extends Thread {
     private final Alarm alarm;
     /** Its interval and report path can change at run time ({@link OptionChanges}). */
     private volatile Options options;
-    private final AtomicBoolean optionsChanged = new AtomicBoolean();
+    private final AtomicBoolean intervalChanged = new AtomicBoolean();
     private final AgentLog log;
     private final KernelTcpTable kernel = KernelTcpTable.available() ? new KernelTcpTable() : null;
     private volatile boolean stopped;
@@ -96,11 +96,14 @@ final class AgentThread extends Thread {
         this.log = log;
     }
 
-    /** New options (interval, report) from now on: the next summary is one new interval away. */
+    /** New options (interval, report) from now on; a new interval puts the next summary one interval away. */
     void options(Options changed) {
+        boolean newInterval = !changed.interval().equals(options.interval());
         options = changed;
-        optionsChanged.set(true);
-        LockSupport.unpark(this);
+        if (newInterval) {
+            intervalChanged.set(true);
+            LockSupport.unpark(this);
+        }
     }
 
     /** Work for this thread's first moment, kept off the application's start-up. Before {@link #start()}. */
@@ -132,7 +135,7 @@ final class AgentThread extends Thread {
             }
             try {
                 boolean alarmed = alarm.takeRaised();
-                if (optionsChanged.getAndSet(false)) {
+                if (intervalChanged.getAndSet(false)) {
                     interval = options.interval().toMillis();
                     nextSummary = System.currentTimeMillis() + interval;
                 }

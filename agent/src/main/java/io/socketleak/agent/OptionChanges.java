@@ -36,28 +36,40 @@ public final class OptionChanges implements RunningOptions, Function<String, Str
      * where the command line reads it ({@link AgentProtocol#OPTIONS_CHANGE_PROPERTY}).
      */
     static void askRunningAgent(String args) {
+        // The command line names its request ("change 1234: interval=2s"): it knows its own answer from
+        // an earlier one, and from that of another command line at the same moment.
+        String request = "";
+        String options = args == null ? "" : args;
+        if (options.startsWith(AgentProtocol.OPTIONS_CHANGE_PREFIX)) {
+            int colon = options.indexOf(':');
+            request = colon < 0 ? "" : options.substring(AgentProtocol.OPTIONS_CHANGE_PREFIX.length(), colon);
+            options = colon < 0 ? "" : options.substring(colon + 1);
+        }
         String answer;
-        if (args == null || args.isBlank()) {
+        if (options.isBlank()) {
             answer = "nothing to change";
         } else {
-            answer = SocketLeakEvents.changeOptions(args);
+            answer = SocketLeakEvents.changeOptions(options);
             if (answer == null) {
                 answer = "refused: the agent in this JVM is still starting, or did not start";
             }
         }
-        System.setProperty(AgentProtocol.OPTIONS_CHANGE_PROPERTY, answer);
+        System.setProperty(AgentProtocol.OPTIONS_CHANGE_PROPERTY, request + " " + answer);
     }
 
     /** The answer to a second start: {@code changed key=value, ...} or {@code refused: reason}. */
     @Override
     public String apply(String args) {
+        String refused;
         try {
             return "changed " + change(args);
         } catch (BadOptionException e) {
-            return "refused: " + e.getMessage();
+            refused = e.getMessage();
         } catch (RuntimeException e) {
-            return "refused: " + e; // never into the attaching tool's JVM thread as an exception
+            refused = e.toString(); // never into the attaching tool's JVM thread as an exception
         }
+        log.warn("options not changed: " + refused);
+        return "refused: " + refused;
     }
 
     @Override

@@ -78,13 +78,15 @@ class AgentNeverHarmsTest {
     @Test
     void badSystemPropertyGivesOneLineAndTheApplicationRuns() throws Exception {
         ChildJvm.Result run = new ChildJvm().withAgent("").jvmArg("-Dsocketleak.closeWaitAfter=soon").run(Hello.class);
-        assertRunsWithOneLine(run, "bad option 'closeWaitAfter=soon': expected a duration like 30s");
+        assertRunsWithOneLine(run, "bad option 'closeWaitAfter=soon' (from system property socketleak.closeWaitAfter): "
+                + "expected a duration like 30s");
     }
 
     @Test
     void badEnvironmentVariableGivesOneLineAndTheApplicationRuns() throws Exception {
         ChildJvm.Result run = new ChildJvm().withAgent("").env("SOCKETLEAK_MAX_TRACKED", "-5").run(Hello.class);
-        assertRunsWithOneLine(run, "bad option 'maxTracked=-5': expected a whole number of sockets like 100000");
+        assertRunsWithOneLine(run, "bad option 'maxTracked=-5' (from environment variable SOCKETLEAK_MAX_TRACKED): "
+                + "expected a whole number of sockets like 100000");
     }
 
     private static void assertRunsWithOneLine(ChildJvm.Result run, String message) {

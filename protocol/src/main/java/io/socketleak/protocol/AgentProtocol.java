@@ -12,9 +12,15 @@ public final class AgentProtocol {
     public static final String VERSION_PROPERTY = "socketleak.agent.version";
     /**
      * A system property a running agent sets to its answer when it is attached to again with options:
-     * {@code changed key=value, ...} or {@code refused: <reason>}. The command line reads it after the attach.
+     * the request's name, a space, then {@code changed key=value, ...} or {@code refused: <reason>}.
+     * The command line reads it after the attach.
      */
     public static final String OPTIONS_CHANGE_PROPERTY = "socketleak.agent.optionsChange";
+    /**
+     * How the command line's agent arguments start when they change a running agent's options:
+     * {@code change <name>:key=value,...}, the name its own, unique to the request.
+     */
+    public static final String OPTIONS_CHANGE_PREFIX = "change ";
     /** The MXBean attribute with the agent's version. */
     public static final String VERSION_ATTRIBUTE = "Version";
 

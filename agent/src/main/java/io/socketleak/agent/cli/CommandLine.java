@@ -186,8 +186,10 @@ public final class CommandLine {
             err.println("the agent is already running in " + pid + ": " + e.getMessage() + "; nothing changed");
             return USAGE;
         }
-        vm.loadAgent(agentJar(), options);
+        String request = ProcessHandle.current().pid() + "-" + System.nanoTime();
+        vm.loadAgent(agentJar(), AgentProtocol.OPTIONS_CHANGE_PREFIX + request + ":" + options);
         String answer = vm.getSystemProperties().getProperty(AgentProtocol.OPTIONS_CHANGE_PROPERTY);
+        answer = answer != null && answer.startsWith(request + " ") ? answer.substring(request.length() + 1) : null;
         if (answer == null) {
             err.println("the agent in " + pid + " (version " + version + ") cannot change its options at run time;"
                     + " nothing changed");
@@ -237,7 +239,7 @@ public final class CommandLine {
     }
 
     /** How long {@code list} waits for the slowest JVM: one that never answers an attach is "unknown". */
-    private static final long LIST_WAIT_MILLIS = 3000;
+    private static final long LIST_WAIT_MILLIS = 5000;
 
     /**
      * Each JVM is asked at once, on a thread of its own: an attach can take a second (the target starts
@@ -252,7 +254,7 @@ public final class CommandLine {
             }
         }
         jvms.sort(Comparator.comparingLong(d -> isPid(d.id()) ? Long.parseLong(d.id()) : Long.MAX_VALUE));
-        ExecutorService askers = Executors.newFixedThreadPool(Math.max(1, Math.min(jvms.size(), 16)), runnable -> {
+        ExecutorService askers = Executors.newCachedThreadPool(runnable -> { // a thread each: all asked at once
             Thread t = new Thread(runnable, "socket-leak-list");
             t.setDaemon(true);
             return t;

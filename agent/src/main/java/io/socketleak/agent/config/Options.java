@@ -12,7 +12,7 @@ import java.util.Map;
 import java.util.Set;
 
 /**
- * The agent's settings, read once at start.
+ * The agent's settings, read at start; those of {@link #CHANGEABLE} may change later ({@link #with}).
  *
  * <p>Each key can be given as an agent argument {@code key=value}, a system property
  * {@code socketleak.key} or an environment variable {@code SOCKETLEAK_KEY}; the first source that
@@ -122,14 +122,20 @@ public record Options(
                     + " fixed at start and cannot change in a running agent (restart the JVM with it); these can: "
                     + changeableNames());
         }
-        Options parsed = parse(agentArgs, Map.of(), Map.of()); // checks each value
+        // An empty report= turns the report file off; every other value is checked as at start.
+        boolean reportOff = given.containsKey(Key.REPORT) && given.get(Key.REPORT).values.get(0).isEmpty();
+        Map<Key, Given> checked = new LinkedHashMap<>(given);
+        if (reportOff) {
+            checked.remove(Key.REPORT);
+        }
+        Options parsed = of(checked);
         List<String> applied = new ArrayList<>();
         for (Map.Entry<Key, Given> entry : given.entrySet()) {
             applied.add(entry.getKey().name + "=" + oneLine(entry.getValue().values.get(0)));
         }
         return new Change(new Options(
                 given.containsKey(Key.INTERVAL) ? parsed.interval : interval,
-                given.containsKey(Key.REPORT) ? parsed.report : report,
+                reportOff ? null : given.containsKey(Key.REPORT) ? parsed.report : report,
                 failOnLeak,
                 given.containsKey(Key.CLOSE_WAIT_AFTER) ? parsed.closeWaitAfter : closeWaitAfter,
                 given.containsKey(Key.WARN_AT) ? parsed.warnAt : warnAt,
@@ -168,7 +174,10 @@ public record Options(
      */
     public static Options parse(String agentArgs, Map<?, ?> properties, Map<String, String> env)
             throws BadOptionException {
-        Map<Key, Given> given = given(agentArgs, properties, env, true);
+        return of(given(agentArgs, properties, env, true));
+    }
+
+    private static Options of(Map<Key, Given> given) throws BadOptionException {
         Reader r = new Reader(given);
         Duration interval = r.duration(Key.INTERVAL, "60s");
         String report = r.text(Key.REPORT, null);
@@ -214,13 +223,6 @@ public record Options(
         return false;
     }
 
-    /**
-     * The values given for each key, from the first source that has the key: the agent arguments,
-     * then the system property, then the environment variable.
-     *
-     * @param strict whether an unknown key or a key without a value is an error; if not, the unknown
-     *               are left out and a known key without {@code =} has the empty value
-     */
     /** The values given for one key, and where they came from (for messages). */
     private static final class Given {
         final List<String> values = new ArrayList<>();
@@ -232,6 +234,13 @@ public record Options(
         }
     }
 
+    /**
+     * The values given for each key, from the first source that has the key: the agent arguments,
+     * then the system property, then the environment variable.
+     *
+     * @param strict whether an unknown key or a key without a value is an error; if not, the unknown
+     *               are left out and a known key without {@code =} has the empty value
+     */
     private static Map<Key, Given> given(String agentArgs, Map<?, ?> properties, Map<String, String> env,
                                          boolean strict) throws BadOptionException {
         Map<Key, Given> given = new LinkedHashMap<>();

@@ -56,7 +56,7 @@ public final class DestinationPorts {
         return utilization;
     }
 
-    /** Active closes to it per second, over the last 10 seconds. */
+    /** Active closes to it per second, over the recent window (the report's rateWindowSeconds, 1 to 10 s). */
     public double getActiveClosesPerSecond() {
         return activeClosesPerSecond;
     }

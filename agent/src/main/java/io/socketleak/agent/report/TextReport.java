@@ -31,7 +31,7 @@ public final class TextReport {
                 c.abortiveCloses(), c.collectedUnclosed()));
         if (c.notStored() > 0) {
             out.append(String.format(Locale.ROOT,
-                    "Not tracked, counted apart: %d opened while maxTracked was reached (up to %d may still be open).%n",
+                    "Not tracked, counted apart: %d opened while maxTracked was reached (about %d may still be open).%n",
                     c.notStored(), s.notStoredOpen()));
         }
         if (c.closedUnseen() > 0) {
@@ -94,7 +94,7 @@ public final class TextReport {
         for (int i = 0; i < Math.min(MAX_LISTED, s.destinations().size()); i++) {
             Snapshot.DestinationStats d = s.destinations().get(i);
             PortBudget b = report.budgets().get(i);
-            out.append(String.format(Locale.ROOT, "  %-24s %5.1f%% of %d ports in use: %d (%d open, %d TIME_WAIT%s)%s; "
+            out.append(String.format(Locale.ROOT, "  %-24s %5.1f%% of %d ports in use: %d (this JVM: %d open, %d TIME_WAIT%s)%s; "
                             + "%.1f active closes/s over the last %.0f s%s%n",
                     d.remote(), 100 * b.utilization(), b.capacity(), b.portsInUse(), d.open(), b.timeWaitHolding(),
                     b.twReuseApplies() ? " younger than " + b.holdSeconds() + " s" : "",

@@ -74,10 +74,14 @@ final class Destinations {
             for (Map.Entry<CallSite, LongAdder> e : sites.subList(0, Math.min(TOP_CALL_SITES, sites.size()))) {
                 top.add(new Snapshot.SiteCount(e.getKey().blame(), e.getValue().sum()));
             }
-            stats.add(new Snapshot.DestinationStats(describe(d.remote), d.remote, Math.max(0, d.open.get()),
-                    d.opened.sum(), d.closes.get(CloseKind.ACTIVE), d.closes.get(CloseKind.PASSIVE),
-                    d.closes.get(CloseKind.ABORTIVE), d.collected.sum(),
-                    timeWait, young, d.timeWait.count(nowSecond, Snapshot.RATE_SECONDS),
+            // Closes and collected first, then open, then opened: opened >= the rest at every moment.
+            long active = d.closes.get(CloseKind.ACTIVE);
+            long passive = d.closes.get(CloseKind.PASSIVE);
+            long abortive = d.closes.get(CloseKind.ABORTIVE);
+            long collected = d.collected.sum();
+            int open = Math.max(0, d.open.get());
+            stats.add(new Snapshot.DestinationStats(describe(d.remote), d.remote, open, d.opened.sum(), active,
+                    passive, abortive, collected, timeWait, young, d.timeWait.count(nowSecond, Snapshot.RATE_SECONDS),
                     rateWindowMillis(d.timeWait.firstSecondWithin(nowSecond, Snapshot.RATE_SECONDS), nowMillis), top));
         }
         stats.sort(MOST_TIME_WAIT_FIRST);

@@ -39,6 +39,18 @@ public final class Snapshots {
         synchronized (tracker) {
             tracker.process();
             long now = System.currentTimeMillis();
+            // Closes first, then the open sockets, then the opens: a socket counted closed has left the
+            // open sockets already, one counted open was counted opened first. So opened is at least
+            // closed + collected + open at every moment, here and at each call site.
+            Closes closes = new Closes(tracker);
+            List<CallSite> reported = tracker.callSites.reported();
+            long[] siteCloses = new long[3 * reported.size()];
+            for (int i = 0; i < reported.size(); i++) {
+                Counts<CloseKind> c = reported.get(i).closes;
+                siteCloses[3 * i] = c.get(CloseKind.ACTIVE);
+                siteCloses[3 * i + 1] = c.get(CloseKind.PASSIVE);
+                siteCloses[3 * i + 2] = c.get(CloseKind.ABORTIVE);
+            }
             Map<CallSite, SiteOpen> openBySite = new HashMap<>();
             long stored = 0;
             for (TrackedSocket r : tracker.open.values()) {
@@ -58,17 +70,18 @@ public final class Snapshots {
                 }
             }
             List<Snapshot.CallSiteStats> sites = new ArrayList<>();
-            for (CallSite site : tracker.callSites.reported()) {
+            for (int i = 0; i < reported.size(); i++) {
+                CallSite site = reported.get(i);
                 SiteOpen s = openBySite.getOrDefault(site, SiteOpen.NONE);
                 sites.add(new Snapshot.CallSiteStats(site.id(), site.blame(), site.frames(), s.count,
-                        site.opened.sum(), site.closes.get(CloseKind.ACTIVE), site.closes.get(CloseKind.PASSIVE),
-                        site.closes.get(CloseKind.ABORTIVE), site.collected, site.closeWait, s.oldest,
-                        List.copyOf(s.remotes), site.applicationLine(), site.origin()));
+                        site.opened.sum(), siteCloses[3 * i], siteCloses[3 * i + 1], siteCloses[3 * i + 2],
+                        site.collected, site.closeWait, s.oldest, List.copyOf(s.remotes), site.applicationLine(),
+                        site.origin()));
             }
             sites.sort(MOST_OPEN_FIRST);
             Snapshot.Exhaustions exhaustions = new Snapshot.Exhaustions(tracker.exhaustions(Exhaustion.PORTS),
                     tracker.exhaustions(Exhaustion.FILE_DESCRIPTORS), tracker.lastExhaustion);
-            return new Snapshot(stored, notStoredOpen(), tracker.listeners().size(), counters(), sites,
+            return new Snapshot(stored, notStoredOpen(), tracker.listeners().size(), closes.counters(tracker), sites,
                     tracker.leaks.all(), tracker.budgetAlarms().destinationStats(), exhaustions);
         }
     }
@@ -80,32 +93,37 @@ public final class Snapshots {
     public Snapshot.Totals totals() {
         synchronized (tracker) {
             tracker.process();
+            Closes closes = new Closes(tracker); // first, as in snapshot()
             long stored = 0;
             for (TrackedSocket r : tracker.open.values()) {
                 if (r.isReportedOpen()) {
                     stored++;
                 }
             }
-            return new Snapshot.Totals(stored, tracker.listeners().size(), counters());
+            return new Snapshot.Totals(stored, tracker.listeners().size(), closes.counters(tracker));
         }
     }
 
-    /**
-     * The counters, read after the open sockets were counted: a socket opened meanwhile is then counted
-     * opened if it was counted open, so opened is at least closed + collected + open at every moment.
-     */
-    private Snapshot.Counters counters() {
-        Counts<CloseKind> closes = tracker.closes;
-        Leaks leaks = tracker.leaks;
-        long collected = leaks.collectedUnclosed();
-        long closeWait = leaks.closeWait();
-        long active = closes.get(CloseKind.ACTIVE);
-        long passive = closes.get(CloseKind.PASSIVE);
-        long abortive = closes.get(CloseKind.ABORTIVE);
-        return new Snapshot.Counters(tracker.openedSoFar(), active + passive + abortive, active, passive, abortive,
-                collected, closeWait, tracker.notStored.sum(), tracker.closesOfUnknown.get(CloseKind.ACTIVE),
-                tracker.closesOfUnknown.get(CloseKind.PASSIVE), tracker.closesOfUnknown.get(CloseKind.ABORTIVE),
-                tracker.excluded.sum());
+    /** The closes so far, read before the open sockets are counted. */
+    private static final class Closes {
+        final long active;
+        final long passive;
+        final long abortive;
+
+        Closes(Tracker tracker) {
+            active = tracker.closes.get(CloseKind.ACTIVE);
+            passive = tracker.closes.get(CloseKind.PASSIVE);
+            abortive = tracker.closes.get(CloseKind.ABORTIVE);
+        }
+
+        /** The counters, with the opens read now, after the open sockets were counted. */
+        Snapshot.Counters counters(Tracker tracker) {
+            Leaks leaks = tracker.leaks; // counted under the monitor held here: they hold still
+            return new Snapshot.Counters(tracker.openedSoFar(), active + passive + abortive, active, passive,
+                    abortive, leaks.collectedUnclosed(), leaks.closeWait(), tracker.notStored.sum(),
+                    tracker.closesOfUnknown.get(CloseKind.ACTIVE), tracker.closesOfUnknown.get(CloseKind.PASSIVE),
+                    tracker.closesOfUnknown.get(CloseKind.ABORTIVE), tracker.excluded.sum());
+        }
     }
 
     /** Sockets past the cap that may still be open: at most those opened past it, less the closes of unseen ones. */

@@ -48,8 +48,8 @@ public final class Tracker {
     private final AtomicInteger unresolvedCount = new AtomicInteger();
     private final Queue<TrackedSocket> endedByPeer = new ConcurrentLinkedQueue<>();
 
-    // Each counted once, where the fact is known; "opened" is derived from them. The fields that
-    // Snapshots reads (under this monitor) are package-private.
+    // Each counted once, where the fact is known. The fields that Snapshots reads (under this
+    // monitor) are package-private.
     /** Sockets tracked at a call site (not excluded): counted as their site is, so it only ever grows. */
     private final LongAdder tracked = new LongAdder();
     final LongAdder notStored = new LongAdder();
@@ -93,6 +93,7 @@ public final class Tracker {
         opened(socket, remote, localPort, true, listener);
     }
 
+    @SuppressWarnings("ReferenceEquality") // the question is whether this very record was the one published
     private void opened(Object socket, InetSocketAddress remote, int localPort, boolean inbound, Object listener) {
         if (open.containsKey(new WeakIdentity.Probe(socket))) {
             return; // connect() then finishConnect() on one channel, one thread: tracked already
@@ -118,24 +119,12 @@ public final class Tracker {
         TrackedSocket record = new TrackedSocket(ids.incrementAndGet(), socket, collected, remote, localPort,
                 inbound, now, stack, destination);
         if (known != null) {
-            // Set and counted before it is published: never seen without a site, never closed before opened.
+            // Set before it is published: never seen without a site.
             record.excluded = known.excluded;
             record.site = known.site;
-            if (!known.excluded) {
-                known.site.opened.increment();
-                tracked.increment(); // before it is published: a snapshot that sees it open sees it opened
-            }
         }
-        if (open.putIfAbsent(record, record) != null) { // two threads at once on one socket: never in practice
-            if (known != null && !known.excluded) {
-                known.site.opened.decrement();
-                tracked.decrement();
-            }
-            return;
-        }
-        if (destination != null) {
-            destination.opened.increment();
-            destination.open.incrementAndGet();
+        if (open.computeIfAbsent(record, publish) != record) {
+            return; // two threads at once on one socket: the other one tracks it
         }
         if (known == null) {
             unresolvedCount.incrementAndGet();
@@ -305,6 +294,30 @@ public final class Tracker {
         }
     }
 
+    /**
+     * Counts a socket opened as it is published, and only then: a snapshot that sees it open sees it
+     * opened, a close cannot come first, and no count is ever taken back. (A class, not a lambda: a
+     * short-lived JVM would pay for linking it.)
+     */
+    private final class Publish implements java.util.function.Function<Object, TrackedSocket> {
+        @Override
+        public TrackedSocket apply(Object key) {
+            TrackedSocket record = (TrackedSocket) key;
+            if (record.site != null && !record.excluded) {
+                record.site.opened.increment();
+                tracked.increment();
+            }
+            Destination d = record.destination;
+            if (d != null) {
+                d.opened.increment();
+                d.open.incrementAndGet();
+            }
+            return record;
+        }
+    }
+
+    private final Publish publish = new Publish();
+
     /** Counts a close, at its call site and destination too, exactly once whichever thread gets here. */
     private void countClose(TrackedSocket record) {
         if (!record.claimCloseCount() || record.excluded) {
@@ -346,7 +359,7 @@ public final class Tracker {
         return tracked.sum();
     }
 
-    /** Sockets open now, as counted on the hot path (stored or not). */
+    /** Sockets stored and open now, as counted on the hot path (excluded ones too): for the descriptor alarm. */
     public long openNow() {
         return openNow.get();
     }

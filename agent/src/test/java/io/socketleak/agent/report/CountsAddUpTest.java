@@ -173,6 +173,72 @@ class CountsAddUpTest {
         assertMxBean(new SocketLeakDetector(reporter, snapshots, new HookStatus(), "test", NO_CHANGES), s);
     }
 
+    /**
+     * Application threads open and close while snapshots are taken: no snapshot, and no cheap total,
+     * ever counts more closed, collected and open than opened (in total, per call site, per destination),
+     * and opened never goes back.
+     */
+    @org.junit.jupiter.api.Test
+    void whileSocketsOpenAndCloseOnOtherThreadsNoSnapshotCountsMoreThanWasOpened() throws Exception {
+        Tracker tracker = new Tracker(new TrackerSettings(List.of(), 100_000, Duration.ofHours(1)),
+                (leak, first) -> { }, () -> { });
+        Snapshots snapshots = new Snapshots(tracker);
+        ApplicationCode.run("com.acme.Orders", () -> tracker.opened(new Object(), REMOTES.get(0), 1, false));
+        tracker.process(); // the site is known from here on: opens are counted on the application's threads
+        java.util.concurrent.atomic.AtomicBoolean done = new java.util.concurrent.atomic.AtomicBoolean();
+        List<Thread> threads = new ArrayList<>();
+        for (int t = 0; t < 3; t++) {
+            int kind = t;
+            Thread thread = new Thread(() -> {
+                for (int i = 0; i < 20_000; i++) {
+                    Object socket = new Object();
+                    ApplicationCode.run("com.acme.Orders", () -> tracker.opened(socket, REMOTES.get(0), 2, false));
+                    tracker.closed(socket, kind == 1 ? CloseClassifier.LINGER_ZERO : 0);
+                }
+            });
+            threads.add(thread);
+            thread.start();
+        }
+        Thread finisher = new Thread(() -> {
+            for (Thread thread : threads) {
+                try {
+                    thread.join();
+                } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                }
+            }
+            done.set(true);
+        });
+        finisher.start();
+        long lastOpened = 0;
+        int checks = 0;
+        while (!done.get() || checks == 0) {
+            Snapshot s = snapshots.snapshot();
+            Snapshot.Counters c = s.counters();
+            assertTrue(c.opened() >= c.closed() + c.collectedUnclosed() + s.openSockets(), "in total: " + c + ", open "
+                    + s.openSockets());
+            assertTrue(c.opened() >= lastOpened, "opened went back from " + lastOpened + " to " + c.opened());
+            lastOpened = c.opened();
+            for (Snapshot.CallSiteStats site : s.callSites()) {
+                assertTrue(site.opened() >= site.activeCloses() + site.passiveCloses() + site.abortiveCloses()
+                        + site.collected() + site.open(), "at " + site);
+            }
+            for (Snapshot.DestinationStats d : s.destinations()) {
+                assertTrue(d.opened() >= d.activeCloses() + d.passiveCloses() + d.abortiveCloses() + d.collected()
+                        + d.open(), "to " + d);
+            }
+            Snapshot.Totals totals = snapshots.totals();
+            assertTrue(totals.counters().opened() >= totals.counters().closed() + totals.openSockets(),
+                    totals.toString());
+            checks++;
+        }
+        finisher.join();
+        Snapshot end = snapshots.snapshot();
+        assertEquals(60_001, end.counters().opened());
+        assertEquals(60_000, end.counters().closed());
+        assertTrue(checks > 1, "snapshots were taken while the threads ran: " + checks);
+    }
+
     private static void awaitCollection(Tracker tracker, Snapshots snapshots, Expected expected)
             throws InterruptedException {
         long deadline = System.nanoTime() + Duration.ofSeconds(10).toNanos();

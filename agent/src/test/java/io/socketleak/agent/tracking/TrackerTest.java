@@ -688,16 +688,20 @@ class TrackerTest {
         Tracker tracker = tracker(List.of(), 100_000, Duration.ZERO);
         Object leftInCloseWait = open(tracker, HTTPS);
         Object open = open(tracker, HTTPS);
-        tracker.process();
-        tracker.endOfStream(leftInCloseWait);
-        tracker.process();
-        tracker.process();
-        Snapshots snapshots = new Snapshots(tracker);
-        assertEquals(1, snapshots.snapshot().counters().closeWaitLeaks());
-        List<Leak> stillOpen = snapshots.stillOpen();
-        assertEquals(1, stillOpen.size());
-        assertEquals(1, stillOpen.get(0).count(), "the CLOSE_WAIT leak is counted once, as CLOSE_WAIT");
-        assertTrue(open != null);
+        try {
+            tracker.process();
+            tracker.endOfStream(leftInCloseWait);
+            tracker.process();
+            tracker.process();
+            Snapshots snapshots = new Snapshots(tracker);
+            assertEquals(1, snapshots.snapshot().counters().closeWaitLeaks());
+            List<Leak> stillOpen = snapshots.stillOpen();
+            assertEquals(1, stillOpen.size());
+            assertEquals(1, stillOpen.get(0).count(), "the other open socket only: the CLOSE_WAIT leak counts once");
+        } finally {
+            java.lang.ref.Reference.reachabilityFence(open); // open, not dropped, until here
+            java.lang.ref.Reference.reachabilityFence(leftInCloseWait);
+        }
     }
 
     @Test
