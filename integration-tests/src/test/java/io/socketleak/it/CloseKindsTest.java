@@ -347,4 +347,31 @@ class CloseKindsTest {
             channel.close();
         }
     }
+
+    /**
+     * In a JVM of its own, so that the counts are the sockets' alone: each socket closed twice, or
+     * through a stream, its adaptor or an interrupt and then again, is one close in the global counters
+     * and never one of an unseen socket.
+     */
+    @org.junit.jupiter.api.Test
+    void everySocketIsCountedOnceInTheGlobalCountersHoweverItIsClosed(@org.junit.jupiter.api.io.TempDir
+                                                                       java.nio.file.Path dir) throws Exception {
+        java.nio.file.Path report = dir.resolve("report.json");
+        io.socketleak.it.support.ChildJvm.Result run;
+        try (PeerServer peer = new PeerServer()) {
+            run = new io.socketleak.it.support.ChildJvm().withAgent("interval=0,report=" + report)
+                    .run(io.socketleak.it.apps.ClosesEveryWay.class, String.valueOf(peer.port()));
+        }
+        assertEquals(0, run.exitCode(), run.stderr());
+        long opened = Long.parseLong(run.stdout().trim().substring("opened ".length()));
+        JsonNode json = AgentReport.read(report);
+        JsonNode counters = json.get("counters");
+        assertEquals(opened, counters.get("opened").asLong(), json.toString());
+        assertEquals(opened, counters.get("closed").asLong(), "each once: " + counters);
+        assertEquals(opened, counters.get("activeCloses").asLong() + counters.get("passiveCloses").asLong()
+                + counters.get("abortiveCloses").asLong(), counters.toString());
+        assertEquals(0, counters.get("closedUnseen").asLong(), "a second close is no close of an unseen socket: "
+                + counters);
+        assertEquals(0, json.get("openSockets").asLong(), json.toString());
+    }
 }

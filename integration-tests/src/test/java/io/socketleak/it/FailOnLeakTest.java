@@ -51,6 +51,19 @@ class FailOnLeakTest {
         assertTrue(run.stderr().contains("; no periodic summary (interval=0)"), run.stderr());
     }
 
+    /** A leak in a loop cannot flood the log: its stack once, then the count. */
+    @Test
+    void aLeakInALoopIsLoggedWithItsStackOnceAndCounted() throws Exception {
+        ChildJvm.Result run = new ChildJvm().withAgent("interval=0").run(LeaksOnceAndExits.class, "20");
+        assertEquals(0, run.exitCode(), run.stderr());
+        String frame = "      at io.socketleak.it.apps.LeaksOnceAndExits.leak(LeaksOnceAndExits.java:";
+        assertEquals(1, run.stderr().split(java.util.regex.Pattern.quote(frame), -1).length - 1, run.stderr());
+        assertEquals(1, run.stderr().split("LEAK collected", -1).length - 1, run.stderr());
+        assertTrue(run.stderr().contains("  collected, 20 sockets at io.socketleak.it.apps.LeaksOnceAndExits.leak("),
+                run.stderr());
+        assertTrue(run.stderr().contains(" leaks=20 (collected=20 closeWait=0)"), run.stderr());
+    }
+
     @Test
     void cleanRunExitsWithZero() throws Exception {
         ChildJvm.Result run = new ChildJvm().withAgent("interval=0,failOnLeak=true").run(LeavesOneOpen.class, "clean");

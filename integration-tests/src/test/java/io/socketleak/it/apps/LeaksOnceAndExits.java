@@ -6,14 +6,20 @@ import java.net.ServerSocket;
 import java.net.Socket;
 import javax.management.ObjectName;
 
-/** Drops one socket without close(), waits until the agent has found it, and exits: a short run with a leak. */
+/**
+ * Drops sockets without close() at one line (argument: how many, 1 by default), waits until the agent
+ * has found them all, and exits: a short run with a leak, or a leak in a loop.
+ */
 public final class LeaksOnceAndExits {
     public static void main(String[] args) throws Exception {
+        int leaks = args.length > 0 ? Integer.parseInt(args[0]) : 1;
         try (ServerSocket server = WaitsForClientToClose.start(0)) {
-            leak(server);
+            for (int i = 0; i < leaks; i++) {
+                leak(server);
+            }
             ObjectName agent = new ObjectName("io.socketleak:type=SocketLeakDetector");
             long deadline = System.nanoTime() + 30_000_000_000L;
-            while ((Long) ManagementFactory.getPlatformMBeanServer().getAttribute(agent, "Leaks") == 0) {
+            while ((Long) ManagementFactory.getPlatformMBeanServer().getAttribute(agent, "Leaks") < leaks) {
                 if (System.nanoTime() > deadline) {
                     throw new IllegalStateException("the agent found no leak within 30 s");
                 }
