@@ -52,6 +52,19 @@ class PortBudgetTest {
         int connecting81 = indexOf(log, "churn: connecting #81");
         assertTrue(warning < connecting81, "warned by the 80th port:\n" + String.join("\n", log.subList(0, refused)));
         assertTrue(log.get(warning).contains("of 100 local ports"), log.get(warning));
+        // warnAt=0.8: the first warning at 80 of the 100 ports or more, then again only 5 more points on.
+        List<Integer> levels = new ArrayList<>();
+        for (String line : log.subList(0, refused)) {
+            Matcher level = WARNED_LEVEL.matcher(line);
+            if (level.find()) {
+                levels.add(Integer.parseInt(level.group(1)));
+            }
+        }
+        assertTrue(!levels.isEmpty() && levels.get(0) >= 80 && levels.get(0) < 85, "first warned at " + levels);
+        for (int i = 1; i < levels.size(); i++) {
+            assertTrue(levels.get(i) >= levels.get(i - 1) + 5, "a repeat only 5 points further: " + levels);
+        }
+        assertTrue(levels.size() >= 2, "it kept filling to 100: warned again on the way " + levels);
         assertTrue(String.join("\n", log.subList(warning, refused)).contains("PortChurn.main(PortChurn.java:"),
                 "the warning names the call site that closes first");
         Matcher refusedAt = Pattern.compile("refused at #(\\d+): (.*)").matcher(log.get(refused));
@@ -75,6 +88,8 @@ class PortBudgetTest {
         return new ChildJvm().inNetworkNamespace(SMALL_RANGE, NO_TW_REUSE).withAgent("interval=0,warnAt=0.8")
                 .run(PortChurn.class, "5000", perSecond, "200");
     }
+
+    private static final Pattern WARNED_LEVEL = Pattern.compile("PORTS to 127\\.0\\.0\\.1:5000 \\d+% used: (\\d+) of 100 local ports");
 
     private static final Pattern BURST_WARNING =
             Pattern.compile("filling at ([0-9.]+) active closes/s \\(over the last ([0-9.]+) s\\), (in [^,.]+) until");
