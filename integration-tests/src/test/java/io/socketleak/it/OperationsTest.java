@@ -193,8 +193,8 @@ class OperationsTest {
             assertOneLineFailure(refused, 2, "the agent is already running in " + target.pid() + ": maxTracked is "
                     + "fixed at start and cannot change in a running agent (restart the JVM with it); these can: "
                     + "interval, report, closeWaitAfter, warnAt, log; nothing changed");
-            assertOneLineFailure(cli("attach", target.pid(), "interval=xyz"), 2,
-                    "bad option 'interval=xyz': expected a duration like 30s; nothing attached");
+            assertOneLineFailure(cli("attach", target.pid(), "interval=xyz"), 2, "the agent is already running in "
+                    + target.pid() + ": bad option 'interval=xyz': expected a duration like 30s; nothing changed");
             assertFalse(Files.readString(log).contains("options changed"), "all or nothing: " + Files.readString(log));
 
             Path report = dir.resolve("report.json");
@@ -206,6 +206,9 @@ class OperationsTest {
             String text = awaitInFile(log, " open=2 listening=1 opened=2 ");
             assertTrue(text.contains("options changed: interval=1s, report=" + report), text);
             assertEquals(2, AgentReport.parse(awaitFile(report)).get("openSockets").asLong());
+
+            ChildJvm.Result off = cli("attach", target.pid(), "report=");
+            assertEquals("the agent in " + target.pid() + " changed report=\n", off.stdout(), off.stderr());
         }
     }
 

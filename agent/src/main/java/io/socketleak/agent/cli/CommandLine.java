@@ -135,14 +135,7 @@ public final class CommandLine {
         }
     }
 
-    /** Options are checked here, before the attach: the reason is printed here, not in the target's log. */
     private int attach(String pid, String options) {
-        try {
-            Options.parse(options, Map.of(), Map.of());
-        } catch (BadOptionException e) {
-            err.println(e.getMessage() + "; nothing attached");
-            return USAGE;
-        }
         return withVm(pid, vm -> load(vm, pid, options));
     }
 
@@ -151,6 +144,13 @@ public final class CommandLine {
             String running = vm.getSystemProperties().getProperty(AgentProtocol.VERSION_PROPERTY);
             if (running != null) {
                 return change(vm, pid, running, options);
+            }
+            // Checked here, before the agent is loaded: the reason is printed here, not in the target's log.
+            try {
+                Options.parse(options, Map.of(), Map.of());
+            } catch (BadOptionException e) {
+                err.println(e.getMessage() + "; nothing attached");
+                return USAGE;
             }
             vm.loadAgent(agentJar(), options.isEmpty() ? null : options);
             Properties after = vm.getSystemProperties();

@@ -40,7 +40,7 @@ public final class Tracker {
     private final Origins origins = new Origins();
 
     final ConcurrentHashMap<Object, TrackedSocket> open = new ConcurrentHashMap<>();
-    /** Connections accepted by the JDK's management listeners (JMX clients): not tracked, not counted. */
+    /** Connections accepted by monitoring listeners (JMX clients, metric scrapes): not tracked, not counted. */
     private final ConcurrentHashMap<Object, Boolean> management = new ConcurrentHashMap<>();
     private final ReferenceQueue<Object> managementCollected = new ReferenceQueue<>();
     private final ReferenceQueue<Object> collected = new ReferenceQueue<>();
@@ -87,7 +87,8 @@ public final class Tracker {
     /** A socket was accepted on {@code listener}: where the listener was opened may be the line to blame. */
     public void accepted(Object socket, InetSocketAddress remote, int localPort, Object listener) {
         if (listeners.isManagement(listener)) {
-            management.put(new WeakIdentity(socket, managementCollected), Boolean.TRUE); // its close is not one of the application's
+            // Remembered so that its close is not counted either, as a close of an unseen socket.
+            management.put(new WeakIdentity(socket, managementCollected), Boolean.TRUE);
             return;
         }
         opened(socket, remote, localPort, true, listener);
