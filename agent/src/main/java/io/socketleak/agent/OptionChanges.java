@@ -36,7 +36,7 @@ public final class OptionChanges implements RunningOptions, Function<String, Str
      * where the command line reads it ({@link AgentProtocol#OPTIONS_CHANGE_PROPERTY}).
      */
     static void askRunningAgent(String args) {
-        // The command line names its request ("change 1234: interval=2s"): it knows its own answer from
+        // The command line names its request ("change 4711-1:interval=2s"): it knows its own answer from
         // an earlier one, and from that of another command line at the same moment.
         String request = "";
         String options = args == null ? "" : args;
@@ -54,7 +54,7 @@ public final class OptionChanges implements RunningOptions, Function<String, Str
                 answer = "refused: the agent in this JVM is still starting, or did not start";
             }
         }
-        System.setProperty(AgentProtocol.OPTIONS_CHANGE_PROPERTY, request + " " + answer);
+        System.setProperty(AgentProtocol.OPTIONS_CHANGE_PROPERTY + "." + request, answer);
     }
 
     /** The answer to a second start: {@code changed key=value, ...} or {@code refused: reason}. */

@@ -286,6 +286,10 @@ class OperationsTest {
             notAJvm.destroy();
         }
         try (Target plain = new Target(new ChildJvm())) {
+            assertOneLineFailure(cli("attach", plain.pid(), "interval=xyz"), 2,
+                    "bad option 'interval=xyz': expected a duration like 30s; nothing attached");
+            assertOneLineFailure(cli("attach", plain.pid(), "report="), 2,
+                    "bad option 'report=': expected a file path; nothing attached");
             assertOneLineFailure(cli("report", plain.pid()), 1,
                     "the agent is not running in " + plain.pid() + ": attach it first with "
                             + "java -jar socket-leak-agent.jar attach " + plain.pid());

@@ -11,9 +11,9 @@ public final class AgentProtocol {
     /** A system property the agent sets, to its version, as soon as it starts; its MXBean follows once its hooks are in. */
     public static final String VERSION_PROPERTY = "socketleak.agent.version";
     /**
-     * A system property a running agent sets to its answer when it is attached to again with options:
-     * the request's name, a space, then {@code changed key=value, ...} or {@code refused: <reason>}.
-     * The command line reads it after the attach.
+     * A running agent attached to again with options answers in the system property of this name, a dot
+     * and the request's name: {@code changed key=value, ...} or {@code refused: <reason>}. The command
+     * line reads it after the attach (a property per request: two at once each find their own).
      */
     public static final String OPTIONS_CHANGE_PROPERTY = "socketleak.agent.optionsChange";
     /**

@@ -188,8 +188,7 @@ public final class CommandLine {
         }
         String request = ProcessHandle.current().pid() + "-" + System.nanoTime();
         vm.loadAgent(agentJar(), AgentProtocol.OPTIONS_CHANGE_PREFIX + request + ":" + options);
-        String answer = vm.getSystemProperties().getProperty(AgentProtocol.OPTIONS_CHANGE_PROPERTY);
-        answer = answer != null && answer.startsWith(request + " ") ? answer.substring(request.length() + 1) : null;
+        String answer = vm.getSystemProperties().getProperty(AgentProtocol.OPTIONS_CHANGE_PROPERTY + "." + request);
         if (answer == null) {
             err.println("the agent in " + pid + " (version " + version + ") cannot change its options at run time;"
                     + " nothing changed");

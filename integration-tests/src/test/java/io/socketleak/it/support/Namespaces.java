@@ -22,6 +22,9 @@ public final class Namespaces {
                         "ip link set lo up && echo 0 > /proc/sys/net/ipv4/tcp_tw_reuse")
                         .redirectErrorStream(true).start();
                 boolean ended = p.waitFor(10, TimeUnit.SECONDS);
+                if (!ended) {
+                    p.destroyForcibly();
+                }
                 available = ended && p.exitValue() == 0;
                 if (!available) {
                     whyNot = ended ? new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8).strip()
