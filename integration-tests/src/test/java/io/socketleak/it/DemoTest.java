@@ -30,7 +30,7 @@ class DemoTest {
         command.set(0, ChildJvm.javaExecutable());
         Process demo = new ProcessBuilder(command).directory(Path.of("..").toFile()).start();
         demo.getOutputStream().close();
-        CompletableFuture<String> err = CompletableFuture.supplyAsync(() -> ChildJvm.standardError(demo));
+        CompletableFuture<String> err = ChildJvm.standardErrorInBackground(demo);
         String out = new String(demo.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
         assertTrue(demo.waitFor(120, TimeUnit.SECONDS), "the demo did not finish");
         String all = out + err.join();

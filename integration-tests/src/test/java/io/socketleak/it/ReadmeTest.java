@@ -90,7 +90,7 @@ class ReadmeTest {
         reportFile = dir.resolve("report.json");
         Path logFile = dir.resolve("agent.log");
         Process child = new ChildJvm().start(FillsEveryReportPart.class);
-        CompletableFuture<String> stderr = CompletableFuture.supplyAsync(() -> ChildJvm.standardError(child));
+        CompletableFuture<String> stderr = ChildJvm.standardErrorInBackground(child);
         BufferedReader out = new BufferedReader(new InputStreamReader(child.getInputStream(), StandardCharsets.UTF_8));
         String ready = out.readLine();
         assertTrue(ready != null && ready.startsWith("ready"), () -> "the app did not start: " + ready + "\n"

@@ -30,14 +30,26 @@ public final class ChildJvm {
         command.addAll(List.of(args));
         Process p = new ProcessBuilder(command).start();
         p.getOutputStream().close();
-        java.util.concurrent.CompletableFuture<String> err = java.util.concurrent.CompletableFuture.supplyAsync(
-                () -> standardError(p)); // read beside standard output: neither pipe fills up and blocks it
+        java.util.concurrent.CompletableFuture<String> err = standardErrorInBackground(p);
         String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
         if (!p.waitFor(60, TimeUnit.SECONDS)) {
             p.destroyForcibly();
             throw new AssertionError("the command line did not finish within 60 s: " + command);
         }
         return new Result(p.exitValue(), out, err.join());
+    }
+
+    /**
+     * A process's standard error, read to its end on a thread of its own, beside its standard output:
+     * neither pipe fills up and blocks the process. (Not on the common pool: with one core's worth of
+     * threads, one long read there would hold up the next.)
+     */
+    public static java.util.concurrent.CompletableFuture<String> standardErrorInBackground(Process p) {
+        java.util.concurrent.CompletableFuture<String> err = new java.util.concurrent.CompletableFuture<>();
+        Thread reader = new Thread(() -> err.complete(standardError(p)), "stderr of " + p.pid());
+        reader.setDaemon(true);
+        reader.start();
+        return err;
     }
 
     /** A process's standard error, read to its end. */
