@@ -73,8 +73,8 @@ public final class Reporter {
     /** The fullest destination's port budget, 0 to 1, without building a report. */
     public double worstPortUtilization() {
         double worst = 0;
-        for (PortBudget budget : budgets(snapshots.destinations(), readings.tcpSettings(), readings.kernelView())) {
-            worst = Math.max(worst, budget.utilization());
+        for (Snapshot.DestinationStats d : snapshots.destinations()) {
+            worst = Math.max(worst, portBudget(d).utilization());
         }
         return worst;
     }
