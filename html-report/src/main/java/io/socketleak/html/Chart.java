@@ -18,6 +18,10 @@ final class Chart {
     static final int BOTTOM = 40;
     /** Above the break of a zoomed axis: where the lines that are off the scale are drawn. */
     static final int BAND = 44;
+    /** Samples past this are left out (a report has 900 at most): the page stays bounded. */
+    static final int MAX_SAMPLES = 10_000;
+    /** Larger counts than any real one (and NaN, negatives) are drawn as 0, so the axis stays finite. */
+    static final double LARGEST = 1e12;
     /** Use below this share of the warning line (with 20 % headroom) zooms the axis. */
     static final double ZOOM_BELOW = 0.25;
 
@@ -39,13 +43,16 @@ final class Chart {
         for (Series s : series) {
             n = Math.min(n, s.values().length);
         }
-        double step = stepSeconds > 0 ? stepSeconds : 1;
+        n = Math.min(n, MAX_SAMPLES);
+        double step = stepSeconds >= 0.001 && stepSeconds <= 86_400 ? stepSeconds : 1;
+        capacity = sane(capacity);
+        warning = sane(warning);
         double[][] stacked = new double[series.size()][n];
         double peak = 0;
         for (int i = 0; i < n; i++) {
             double sum = 0;
             for (int k = 0; k < series.size(); k++) {
-                sum += Math.max(0, series.get(k).values()[i]);
+                sum += sane(series.get(k).values()[i]);
                 stacked[k][i] = sum;
             }
             peak = Math.max(peak, sum);
@@ -179,6 +186,9 @@ final class Chart {
                 break;
             }
         }
+        if (span / interval > 6) {
+            interval = (long) Math.ceil(span / 6 / 3600) * 3600;
+        }
         long first = start == null ? 0 : start.getEpochSecond();
         long tick = (first + interval - 1) / interval * interval;
         if (n == 1) {
@@ -203,6 +213,10 @@ final class Chart {
                 .append(", one sample every ").append(Format.html(Format.duration(step))).append("</text>");
     }
 
+    private static double sane(double value) {
+        return value > 0 && value <= LARGEST ? value : 0;
+    }
+
     private static double x(int i, int n, double plotWidth) {
         return n == 1 ? LEFT + plotWidth / 2 : LEFT + i * plotWidth / (n - 1);
     }
@@ -210,7 +224,7 @@ final class Chart {
     private static String values(double[] values, int n) {
         StringBuilder out = new StringBuilder(n * 4);
         for (int i = 0; i < n; i++) {
-            out.append(i == 0 ? "" : ",").append(Format.coordinate(values[i]));
+            out.append(i == 0 ? "" : ",").append(Format.coordinate(sane(values[i])));
         }
         return out.toString();
     }
