@@ -161,7 +161,8 @@ final class Page {
             th[data-sort]:hover { background: #eef1f4; }
             th[aria-sort="ascending"]::after { content: " \\25B2"; font-size: 10px; }
             th[aria-sort="descending"]::after { content: " \\25BC"; font-size: 10px; }
-            td.site code { word-break: break-all; }
+            td.site { min-width: 360px; }
+            td code { overflow-wrap: anywhere; }
             td.site .remotes { font-size: 12px; color: var(--muted); }
             details > summary { cursor: pointer; }
             td details > summary { font-size: 12px; color: var(--muted); }

@@ -91,7 +91,11 @@ class HtmlReportTest {
     void sortsTheCallSitesWhenAHeaderIsClicked() throws Exception {
         // A copy of the page with one more script, allowed by its hash in the copy's policy: it clicks "Opened"
         // twice (most first, then fewest first, which the page's own order, most open then most opened, is not).
-        String click = "var th = document.querySelector('table.sites th:nth-child(3)'); th.click(); th.click();";
+        // It also moves the mouse to the middle of the first chart, where the cursor shows that moment's values.
+        String click = "var th = document.querySelector('table.sites th:nth-child(3)'); th.click(); th.click();"
+                + " var svg = document.querySelector('svg.chart'); var box = svg.getBoundingClientRect();"
+                + " svg.dispatchEvent(new MouseEvent('mousemove', {clientX: box.left + box.width * 0.4,"
+                + " clientY: box.top + box.height / 2}));";
         String html = Files.readString(page);
         List<Double> unsorted = column(html, 1);
         List<Double> ascending = unsorted.stream().sorted().toList();
@@ -105,6 +109,9 @@ class HtmlReportTest {
         Matcher header = Pattern.compile("<th class=\"num\" data-sort=\"number\"[^>]*>Opened</th>").matcher(dom);
         assertTrue(header.find() && header.group().contains("aria-sort=\"ascending\""), "sorted by Opened: " + dom);
         assertEquals(ascending, column(dom, 1), "the same rows, fewest opened first");
+        Matcher cursor = Pattern.compile("<text [^>]*class=\"cursor-text\"[^>]*>(\\d\\d:\\d\\d:\\d\\d UTC: open \\d+, TIME_WAIT \\d+)</text>")
+                .matcher(chart(dom));
+        assertTrue(cursor.find(), "the cursor's values at the mouse: " + chart(dom));
 
         // And a script the page did not bring is refused by its policy, and said to be.
         Path injected = dir.resolve("injected.html");
