@@ -33,7 +33,11 @@ public final class HtmlReport {
         if (runs.isEmpty()) {
             html.append("<p class=\"sub\">No report to show.</p></header>");
         } else if (runs.size() == 1) {
-            html.append("<p class=\"sub\">").append(Format.html(runs.get(0).name())).append("</p></header>");
+            String name = runs.get(0).name();
+            if (name != null && !name.equals("pid " + report(runs.get(0)).get("pid"))) {
+                html.append("<p class=\"sub\">").append(Format.html(name)).append("</p>"); // the meta line says the pid
+            }
+            html.append("</header>");
             RunSection.render(html, "run-1", null, report(runs.get(0)));
         } else {
             html.append("<p class=\"sub\">").append(Format.count(runs.size())).append(" JVMs</p></header>");

@@ -161,7 +161,8 @@ final class Page {
             th[data-sort]:hover { background: #eef1f4; }
             th[aria-sort="ascending"]::after { content: " \\25B2"; font-size: 10px; }
             th[aria-sort="descending"]::after { content: " \\25BC"; font-size: 10px; }
-            td.site { min-width: 360px; }
+            td.site { min-width: 300px; }
+            td.nowrap { white-space: nowrap; }
             td code { overflow-wrap: anywhere; }
             td.site .remotes { font-size: 12px; color: var(--muted); }
             details > summary { cursor: pointer; }
@@ -179,7 +180,7 @@ final class Page {
               line-height: 20px; background: var(--bad-bg); color: var(--bad); border: 1px solid var(--bad-line); margin-right: 6px; }
             .badge.good { background: var(--good-bg); color: var(--good); border-color: var(--good-line); }
             .badge.warn { background: var(--warn-bg); color: var(--warn); border-color: var(--warn-line); }
-            .bar { display: inline-flex; width: 110px; height: 10px; border-radius: 3px; overflow: hidden; background: #eaeef2;
+            .bar { display: inline-flex; width: 90px; height: 10px; border-radius: 3px; overflow: hidden; background: #eaeef2;
               vertical-align: middle; }
             .bar span { display: block; height: 100%; }
             .k-active { background: var(--active); } .k-passive { background: var(--passive); }

@@ -365,7 +365,7 @@ final class RunSection {
                     + "<th class=\"num\" data-sort=\"number\">Time to exhaustion</th><th>Top call sites (active closes)</th>"
                     + "</tr></thead><tbody>");
             for (Map<String, Object> d : destinations.subList(0, Math.min(MAX_ROWS, destinations.size()))) {
-                html.append("<tr><td><code>").append(Format.html(Fields.string(d, "remote"))).append("</code></td>");
+                html.append("<tr><td class=\"nowrap\"><code>").append(Format.html(Fields.string(d, "remote"))).append("</code></td>");
                 Double inUse = Verdict.portsInUse(d);
                 numberCell(inUse, Format.count(inUse));
                 numberCell(Fields.number(d, "portCapacity"), Format.count(Fields.number(d, "portCapacity")));
