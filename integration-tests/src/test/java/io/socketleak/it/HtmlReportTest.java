@@ -123,6 +123,26 @@ class HtmlReportTest {
     }
 
     @Test
+    @SuppressWarnings("unchecked")
+    void aHostileCallSiteOrThreadNameIsShownAsText() throws Exception {
+        // Call sites and thread names come from the application: the real report, with such strings in them.
+        String hostile = "</script><img src=x onerror=\"document.title='pwned'\">";
+        Map<String, Object> copy = JsonReader.parseObject(Files.readString(dir.resolve("report.json")));
+        Map<String, Object> leak = ((List<Map<String, Object>>) copy.get("leaks")).get(0);
+        leak.put("thread", hostile);
+        ((List<Object>) leak.get("frames")).add(0, hostile);
+        Path hostilePage = dir.resolve("hostile.html");
+        Files.writeString(hostilePage, HtmlReport.render(hostile, List.of(new HtmlReport.Run(hostile, copy))));
+        String dom = Chromium.dumpDom(hostilePage);
+        assertFalse(dom.contains("<img"), "no element made from the strings");
+        assertFalse(dom.contains("<title>pwned</title>"));
+        assertTrue(root(dom).contains("data-ready=\"true\"") && !root(dom).contains("data-errors")
+                && !root(dom).contains("data-blocked"), "the page's script ran, nothing else tried: " + root(dom));
+        assertTrue(dom.contains("on thread &lt;/script&gt;&lt;img src=x onerror=\"document.title='pwned'\"&gt;"),
+                "shown as text: " + dom);
+    }
+
+    @Test
     void readsTheSameWithScriptsOff() throws Exception {
         // JavaScript off in the browser: the tables and the chart are in the DOM, and the page looks the same as with it.
         Chromium.Shown off = Chromium.show(page, 1280, 2400, false);
