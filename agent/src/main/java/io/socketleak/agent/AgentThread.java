@@ -250,15 +250,12 @@ final class AgentThread extends Thread {
         SocketLeakEvents.ignoreCurrentThread();
         stopped = true;
         try {
-            Report report;
             if (options.failOnLeak()) {
                 // Give the collector a chance to reveal sockets that were dropped without close().
                 System.gc();
                 Thread.sleep(100);
-                report = reporter.exitReport();
-            } else {
-                report = reporter.report();
             }
+            Report report = reporter.exitReport(options.failOnLeak());
             writeReportFile(report);
             log.info("at exit: " + SummaryLine.render(report));
             if (report.leakCount() > 0 && options.failOnLeak()) {

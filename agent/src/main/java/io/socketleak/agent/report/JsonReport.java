@@ -69,6 +69,7 @@ public final class JsonReport {
                 .field("schema", SCHEMA)
                 .field("pid", report.pid())
                 .field("time", report.time().toString())
+                .field("atExit", report.atExit())
                 .field("openSockets", s.openSockets())
                 .field("notStoredOpen", s.notStoredOpen())
                 .field("listening", s.listening());

@@ -28,7 +28,7 @@ public final class Reporter {
     private final Snapshots snapshots;
     private final Readings readings;
     private final Supplier<Report.Health> health;
-    private final long pid = ownPid();
+    private final long pid = ProcFiles.pid();
 
     public Reporter(Snapshots snapshots, Readings readings, Supplier<Report.Health> health) {
         this.snapshots = snapshots;
@@ -36,37 +36,34 @@ public final class Reporter {
         this.health = health;
     }
 
-    /**
-     * This process's id: on Linux the name of {@code /proc/self}; elsewhere from {@code ProcessHandle},
-     * whose first use starts the JDK's process machinery (milliseconds of every start-up, for a number).
-     */
-    private static long ownPid() {
-        long pid = ProcFiles.ownPid();
-        return pid >= 0 ? pid : ProcessHandle.current().pid();
-    }
-
     /** A report that opens no file: for the moment the process has run out of descriptors. */
     public Report reportFromMemory() {
-        return build(List.of(), readings.lastFileDescriptors(), readings.lastSocketsBeforeHooks());
+        return build(List.of(), readings.lastFileDescriptors(), readings.lastSocketsBeforeHooks(), false);
     }
 
     public Report report() {
-        return build(List.of(), readings.readFileDescriptors(), readings.refreshSocketsBeforeHooks());
+        return build(List.of(), readings.readFileDescriptors(), readings.refreshSocketsBeforeHooks(), false);
     }
 
-    /** The exit report: sockets still open count as leaks too. */
-    public Report exitReport() {
-        return build(snapshots.stillOpen(), readings.readFileDescriptors(), readings.refreshSocketsBeforeHooks());
+    /**
+     * The report at the JVM's exit.
+     *
+     * @param stillOpenAsLeaks whether the sockets still open count as leaks too ({@code failOnLeak})
+     */
+    public Report exitReport(boolean stillOpenAsLeaks) {
+        return build(stillOpenAsLeaks ? snapshots.stillOpen() : List.of(), readings.readFileDescriptors(),
+                readings.refreshSocketsBeforeHooks(), true);
     }
 
-    private Report build(List<Leak> stillOpen, FileDescriptors fds, List<SocketsBeforeHooks.Socket> before) {
+    private Report build(List<Leak> stillOpen, FileDescriptors fds, List<SocketsBeforeHooks.Socket> before,
+                         boolean atExit) {
         Snapshot snapshot = snapshots.snapshot();
         TcpSettings settings = readings.tcpSettings();
         KernelTcpTable.View view = readings.kernelView();
         List<PortBudget> budgets = budgets(snapshot.destinations(), settings, view);
         Report.KernelReading reading = view == null ? null : new Report.KernelReading(view.lines(),
                 view.scanNanos() / 1e6, System.currentTimeMillis() - view.takenAtMillis());
-        return new Report(pid, Instant.now(), snapshot, stillOpen, budgets, fds, settings, reading, before,
+        return new Report(pid, Instant.now(), atExit, snapshot, stillOpen, budgets, fds, settings, reading, before,
                 health.get());
     }
 

@@ -74,7 +74,7 @@ class JsonReportTest {
     }
 
     private static Report report(Snapshot snapshot, List<Leak> stillOpen, TcpSettings tcp) {
-        return new Report(4242, TIME, snapshot, stillOpen, budgets(snapshot, tcp), FDS, tcp, null, null, HEALTHY);
+        return new Report(4242, TIME, false, snapshot, stillOpen, budgets(snapshot, tcp), FDS, tcp, null, null, HEALTHY);
     }
 
     private static List<PortBudget> budgets(Snapshot snapshot, TcpSettings tcp) {
@@ -131,9 +131,19 @@ class JsonReportTest {
     }
 
     @Test
+    void atExitSaysWhetherTheReportWasMadeAsTheJvmExited() {
+        Snapshot s = busyTracker();
+        Report running = report(s, List.of(), LINUX);
+        assertEquals(false, render(running).get("atExit"));
+        Report atExit = new Report(running.pid(), running.time(), true, s, running.stillOpen(), running.budgets(),
+                running.fileDescriptors(), running.tcp(), null, null, HEALTHY);
+        assertEquals(true, render(atExit).get("atExit"));
+    }
+
+    @Test
     void everyFieldTheSpecGuaranteesIsPresent() {
         Map<String, Object> json = render(report(busyTracker(), new Snapshots(tracker).stillOpen(), LINUX));
-        for (String name : List.of("schema", "pid", "time", "openSockets", "counters", "callSites", "leaks",
+        for (String name : List.of("schema", "pid", "time", "atExit", "openSockets", "counters", "callSites", "leaks",
                 "destinations", "fileDescriptors", "tcp")) {
             assertTrue(json.containsKey(name), () -> "missing top-level \"" + name + "\"");
         }
@@ -333,7 +343,7 @@ class JsonReportTest {
         Report.Health health = new Report.Health(List.of("connect \"x\": not found\\here"), 1, "boom\n\tat a.B",
                 new StackWork(3, 7, 0), List.of("OkHttp call run: okhttp3.X.run(): installed"), 2);
         Snapshot snapshot = new Snapshots(tracker).snapshot();
-        Report report = new Report(1, TIME, snapshot, List.of(), budgets(snapshot, LINUX), FDS, LINUX, null, null, health);
+        Report report = new Report(1, TIME, false, snapshot, List.of(), budgets(snapshot, LINUX), FDS, LINUX, null, null, health);
         Map<String, Object> json = JsonReader.parseObject(JsonReport.render(report));
         Map<String, Object> leak = object(array(json.get("leaks")).get(0));
         assertEquals(threadName, leak.get("thread"));

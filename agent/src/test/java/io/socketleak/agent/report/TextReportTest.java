@@ -65,7 +65,7 @@ class TextReportTest {
         for (Snapshot.DestinationStats d : s.destinations()) {
             budgets.add(PortBudget.of(d, tcp, null, Set.of(40_123)));
         }
-        return new Report(1, Instant.EPOCH, s, stillOpen, budgets, new FileDescriptors(10, 1000), tcp, null, null,
+        return new Report(1, Instant.EPOCH, false, s, stillOpen, budgets, new FileDescriptors(10, 1000), tcp, null, null,
                 HEALTHY);
     }
 
