@@ -164,6 +164,7 @@ public final class JsonReport {
             json.endArray().endObject();
         }
         json.endArray();
+        json.strings("advice", TextReport.advice(report)); // the text report's "What to do", line for line
         json.name("fileDescriptors").beginObject()
                 .field("open", report.fileDescriptors().open())
                 .field("max", report.fileDescriptors().max())

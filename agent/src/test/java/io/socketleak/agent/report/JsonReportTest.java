@@ -182,6 +182,43 @@ class JsonReportTest {
         assertTrue(tcp.containsKey("twReuse"));
     }
 
+    @Test
+    void theAdviceIsTheTextReportsWhatToDoLineForLine() throws Exception {
+        Snapshot s = busyTracker(); // a close-wait leak
+        ApplicationCode.run("com.acme.Dropper",
+                () -> tracker.opened(new Object(), address("10.0.0.8", 80), 50_000, false));
+        long deadline = System.nanoTime() + Duration.ofSeconds(5).toNanos();
+        while (s.counters().collectedUnclosed() == 0) { // and one dropped without close()
+            if (System.nanoTime() > deadline) {
+                fail("the collector did not clear the dropped socket within 5 s");
+            }
+            System.gc();
+            Thread.sleep(20);
+            s = new Snapshots(tracker).snapshot();
+        }
+        Report report = report(s, List.of(), LINUX);
+        String text = TextReport.render(report);
+        List<Object> shown = new ArrayList<>();
+        boolean inWhatToDo = false;
+        for (String line : text.split("\n", -1)) {
+            if (line.equals("What to do:")) {
+                inWhatToDo = true;
+            } else if (inWhatToDo && line.startsWith("  - ")) {
+                shown.add(line.substring(4));
+            } else if (inWhatToDo) {
+                break;
+            }
+        }
+        assertTrue(shown.size() >= 2, "a collected and a close-wait leak, a piece of advice each:\n" + text);
+        assertEquals(shown, array(render(report).get("advice")));
+    }
+
+    @Test
+    void aReportWithNothingToAdviseHasAnEmptyAdviceList() {
+        assertEquals(List.of(), array(render(report(new Snapshots(tracker).snapshot(), List.of(), LINUX))
+                .get("advice")));
+    }
+
     // ---- counters ---------------------------------------------------------------------------------
 
     @Test
