@@ -152,7 +152,8 @@ final class AgentThread extends Thread {
                     nextKernelScan = now + scanKernel();
                 }
                 if (alarmed || now >= nextBudgetCheck) {
-                    nextBudgetCheck = now + BUDGET_CHECK_MILLIS;
+                    // Just after each whole second: the history's sample of every second, none skipped by drift.
+                    nextBudgetCheck = now - now % BUDGET_CHECK_MILLIS + BUDGET_CHECK_MILLIS;
                     budgets.check(readings.tcpSettings(), readings.kernelView(), readings.readFileDescriptors());
                 }
                 if (now >= nextSettings) {

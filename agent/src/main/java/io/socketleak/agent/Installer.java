@@ -49,8 +49,8 @@ public final class Installer {
         SocketLeakEvents.install(sink);
         Snapshots snapshots = new Snapshots(tracker);
         Readings readings = new Readings(tcp, options.portRange(), options.timeWait());
-        Reporter reporter = new Reporter(snapshots, readings, new Health(hooks, snapshots, tracker));
         BudgetWatch budgets = new BudgetWatch(tracker, log, options.warnAt());
+        Reporter reporter = new Reporter(snapshots, readings, new Health(hooks, snapshots, tracker), budgets);
         AgentThread agentThread = new AgentThread(tracker, reporter, readings, budgets, alarm, options, log);
         OptionChanges changes = new OptionChanges(options, agentThread, budgets, tracker, log);
         Instrumenter.Installation installation;

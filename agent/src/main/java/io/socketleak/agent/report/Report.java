@@ -1,5 +1,6 @@
 package io.socketleak.agent.report;
 
+import io.socketleak.agent.budget.BudgetHistory;
 import io.socketleak.agent.budget.PortBudget;
 import io.socketleak.agent.kernel.FileDescriptors;
 import io.socketleak.agent.kernel.SocketsBeforeHooks;
@@ -21,10 +22,12 @@ import java.util.List;
  * @param kernel    the last reading of the kernel's connection table, or null where there is none
  * @param socketsBeforeHooks sockets open before the hooks went in and still open (no stack; the JSON's
  *                  {@code openedBeforeAttach}); null when none could have come before the hooks
+ * @param history   the budgets over the last 15 minutes, a sample a second
  */
 public record Report(long pid, Instant time, boolean atExit, Snapshot sockets, List<Leak> stillOpen, List<PortBudget> budgets,
                      FileDescriptors fileDescriptors, TcpSettings tcp, KernelReading kernel,
-                     List<SocketsBeforeHooks.Socket> socketsBeforeHooks, Health health) {
+                     List<SocketsBeforeHooks.Socket> socketsBeforeHooks, Health health,
+                     BudgetHistory.View history) {
 
     /** When and how the kernel's table was last read: its size and the time the read took. */
     public record KernelReading(long connections, double scanMillis, long ageMillis) {

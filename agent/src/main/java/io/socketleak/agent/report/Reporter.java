@@ -1,5 +1,6 @@
 package io.socketleak.agent.report;
 
+import io.socketleak.agent.budget.BudgetHistory;
 import io.socketleak.agent.budget.PortBudget;
 import io.socketleak.agent.kernel.FileDescriptors;
 import io.socketleak.agent.kernel.KernelTcpTable;
@@ -28,12 +29,15 @@ public final class Reporter {
     private final Snapshots snapshots;
     private final Readings readings;
     private final Supplier<Report.Health> health;
+    private final Supplier<BudgetHistory.View> history;
     private final long pid = ProcFiles.pid();
 
-    public Reporter(Snapshots snapshots, Readings readings, Supplier<Report.Health> health) {
+    public Reporter(Snapshots snapshots, Readings readings, Supplier<Report.Health> health,
+                    Supplier<BudgetHistory.View> history) {
         this.snapshots = snapshots;
         this.readings = readings;
         this.health = health;
+        this.history = history;
     }
 
     /** A report that opens no file: for the moment the process has run out of descriptors. */
@@ -64,7 +68,7 @@ public final class Reporter {
         Report.KernelReading reading = view == null ? null : new Report.KernelReading(view.lines(),
                 view.scanNanos() / 1e6, System.currentTimeMillis() - view.takenAtMillis());
         return new Report(pid, Instant.now(), atExit, snapshot, stillOpen, budgets, fds, settings, reading, before,
-                health.get());
+                health.get(), history.get());
     }
 
     /** The fullest destination's port budget, 0 to 1, without building a report. */

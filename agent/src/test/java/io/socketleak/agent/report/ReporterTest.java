@@ -4,6 +4,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import io.socketleak.agent.budget.BudgetHistory;
 import io.socketleak.agent.config.PortRange;
 import io.socketleak.agent.kernel.Readings;
 import io.socketleak.agent.kernel.TcpSettings;
@@ -25,7 +26,8 @@ class ReporterTest {
             (leak, first) -> { }, () -> { });
     private final Reporter reporter = new Reporter(new Snapshots(tracker),
             new Readings(new TcpSettings(new PortRange(32768, 60999), 0, 60, 2, "test"), null, null),
-            () -> new Report.Health(List.of(), 0, null, new StackWork(0, 0, 0), List.of(), 0));
+            () -> new Report.Health(List.of(), 0, null, new StackWork(0, 0, 0), List.of(), 0),
+            () -> BudgetHistory.empty(0.8));
 
     /** One socket left open by application code. */
     private void oneLeftOpen() throws Exception {
