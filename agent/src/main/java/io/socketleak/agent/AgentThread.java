@@ -277,8 +277,9 @@ final class AgentThread extends Thread {
             return;
         }
         try {
-            Reporter.writeJson(report, Path.of(path));
-        } catch (Exception e) {
+            Reporter.write(report, Path.of(path));
+        } catch (Exception | LinkageError | StackOverflowError e) {
+            // The page's drawing included: whatever fails, one line, and the application runs on.
             log.warn("cannot write report to " + path + ": " + e);
         }
     }

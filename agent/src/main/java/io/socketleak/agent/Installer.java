@@ -100,7 +100,8 @@ public final class Installer {
                 + (hooks.allInstalled() ? "all " + hooks.describe().size() + " hooks installed" : "some hooks missing")
                 + "); " + (options.interval().isZero() ? "no periodic summary (interval=0)"
                         : "summary every " + Durations.format(options.interval()))
-                + (options.report() == null ? "" : ", JSON report to " + options.report()));
+                + (options.report() == null ? "" : (Reporter.isHtml(options.report()) ? ", HTML report to "
+                        : ", JSON report to ") + options.report()));
     }
 
     /** The agent's own state, for the report. (A class, not a lambda: this is made before {@code main}.) */

@@ -94,11 +94,18 @@ public final class Reporter {
         return budgets;
     }
 
+    /** Whether a report path asks for the HTML page: it ends in {@code .html}, in any case. */
+    public static boolean isHtml(String path) {
+        return path.regionMatches(true, path.length() - 5, ".html", 0, 5);
+    }
+
     /**
-     * Writes the JSON report atomically (a reader never sees half a file), readable by the owner only
-     * where the file system allows it: a report names hosts, ports and code.
+     * Writes the report file: the HTML page where the path ends in {@code .html}, else the JSON
+     * report. Atomically (a reader never sees half a file), readable by the owner only where the file
+     * system allows it: a report names hosts, ports and code.
      */
-    public static void writeJson(Report report, Path file) throws IOException {
+    public static void write(Report report, Path file) throws IOException {
+        String text = isHtml(file.toString()) ? HtmlPage.of(report) : JsonReport.render(report) + "\n";
         Path dir = file.toAbsolutePath().getParent();
         if (dir != null) {
             Files.createDirectories(dir);
@@ -110,7 +117,7 @@ public final class Reporter {
         } catch (UnsupportedOperationException e) {
             Files.createFile(tmp);
         }
-        Files.writeString(tmp, JsonReport.render(report) + "\n", StandardCharsets.UTF_8,
+        Files.writeString(tmp, text, StandardCharsets.UTF_8,
                 StandardOpenOption.TRUNCATE_EXISTING);
         Files.move(tmp, file, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
     }

@@ -14,11 +14,19 @@ import io.socketleak.agent.tracking.Snapshots;
 import io.socketleak.agent.tracking.StackWork;
 import io.socketleak.agent.tracking.Tracker;
 import io.socketleak.agent.tracking.TrackerSettings;
+import io.socketleak.protocol.JsonReader;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.attribute.PosixFilePermissions;
 import java.time.Duration;
 import java.util.List;
+import java.util.Map;
+import java.util.stream.Stream;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 
 /** The reports a Reporter builds from real tracking: the periodic ones, the one from memory, the exit report. */
 class ReporterTest {
@@ -35,6 +43,40 @@ class ReporterTest {
         Object socket = new Object();
         ApplicationCode.run("com.acme.Client", () -> tracker.opened(socket, remote, 50_000, false));
         tracker.process();
+    }
+
+    @TempDir
+    Path dir;
+
+    @Test
+    void aReportPathEndingInHtmlInAnyCaseGetsThePageAndAnyOtherTheJson() throws Exception {
+        oneLeftOpen();
+        Report report = reporter.report();
+        for (String name : List.of("r.html", "R.HTML", "sub/r.Html")) {
+            Path file = dir.resolve(name);
+            Reporter.write(report, file);
+            String page = Files.readString(file, StandardCharsets.UTF_8);
+            assertTrue(page.startsWith("<!DOCTYPE html>"), name + ": " + page);
+            assertTrue(page.contains("Socket Leak Detector report, pid " + report.pid()), page);
+            assertEquals(HtmlPage.of(JsonReport.render(report)), page, "the page drawn from the report's JSON");
+        }
+        for (String name : List.of("r.json", "r.htm", "r.html.json", "html")) {
+            Path file = dir.resolve(name);
+            Reporter.write(report, file);
+            Map<String, Object> json = JsonReader.parseObject(Files.readString(file, StandardCharsets.UTF_8));
+            assertEquals(report.pid(), json.get("pid"), name);
+        }
+    }
+
+    @Test
+    void theReportFileIsTheOwnersOnlyAndNoTemporaryFileIsLeft() throws Exception {
+        Path file = dir.resolve("r.html");
+        Reporter.write(reporter.report(), file);
+        Reporter.write(reporter.report(), file);
+        assertEquals(PosixFilePermissions.fromString("rw-------"), Files.getPosixFilePermissions(file));
+        try (Stream<Path> files = Files.list(dir)) {
+            assertEquals(List.of(file), files.toList());
+        }
     }
 
     @Test
