@@ -148,19 +148,14 @@ public final class BudgetHistory {
             return;
         }
         int inUse = clamp(portsInUse);
+        // Slots are taken in order and never given back: the first empty one ends the search.
         Slot slot = null;
-        Slot free = null;
         Slot leastBusy = null;
-        for (int i = 0; i < slots.length && slot == null; i++) {
+        int free = -1;
+        for (int i = 0; i < slots.length && slot == null && free < 0; i++) {
             Slot s = slots[i];
-            if (s == null || s.remote == null) {
-                if (free == null) {
-                    if (s == null) {
-                        s = new Slot();
-                        slots[i] = s;
-                    }
-                    free = s;
-                }
+            if (s == null) {
+                free = i;
             } else if (s.remote.equals(remote)) {
                 slot = s;
             } else if (leastBusy == null || s.busiest(second) < leastBusy.busiest(second)) {
@@ -171,8 +166,9 @@ public final class BudgetHistory {
             if (inUse == 0) {
                 return; // nothing to draw, nothing to replace another with
             }
-            if (free != null) {
-                slot = free;
+            if (free >= 0) {
+                slot = new Slot();
+                slots[free] = slot;
             } else if (inUse > leastBusy.busiest(second)) {
                 slot = leastBusy;
             } else {
@@ -206,7 +202,7 @@ public final class BudgetHistory {
     public synchronized View view(double warnAt) {
         List<Destination> destinations = new ArrayList<>(MAX_DESTINATIONS);
         for (Slot s : slots) {
-            if (s != null && s.remote != null) {
+            if (s != null) {
                 destinations.add(new Destination(s.remote, s.capacity, s.busiest(second), s.ring.start(),
                         s.ring.oldestFirst(Slot.OPEN), s.ring.oldestFirst(Slot.TIME_WAIT)));
             }
