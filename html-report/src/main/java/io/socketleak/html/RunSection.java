@@ -513,10 +513,6 @@ final class RunSection {
                     .append(" closes of sockets not seen open, ").append(Format.count(Fields.number(counters, "excluded")))
                     .append(" excluded</dd>");
         }
-        String lastRefusal = Fields.string(Fields.map(report, "exhaustions"), "lastMessage");
-        if (lastRefusal != null) {
-            html.append("<dt>Kernel's last refusal</dt><dd><code>").append(Format.html(lastRefusal)).append("</code></dd>");
-        }
         html.append("</dl>");
         List<String> onFirstLoad = Fields.strings(agent, "hooksOnFirstLoad");
         if (!onFirstLoad.isEmpty()) {

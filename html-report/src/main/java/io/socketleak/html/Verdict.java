@@ -62,6 +62,10 @@ record Verdict(State state, long leaks, long openSockets, Double worstPortUse, S
             findings.add("the kernel refused " + plural(refusedDescriptors, "socket operation", "socket operations")
                     + " for lack of file descriptors");
         }
+        String lastRefusal = Fields.string(exhaustions, "lastMessage");
+        if (lastRefusal != null && refusedPorts + refusedDescriptors > 0) {
+            findings.add("the latest refusal: " + lastRefusal);
+        }
 
         double warnAt = Fields.positive(Fields.map(report, "history"), "warnAt", DEFAULT_WARN_AT);
         Double worst = null;

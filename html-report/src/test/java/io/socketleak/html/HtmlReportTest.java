@@ -59,6 +59,29 @@ class HtmlReportTest {
     }
 
     @Test
+    void amberWhenSomethingNeedsALookRedWhenTheKernelRefused() {
+        String filling = render(report("""
+                "leaks": [], "history": {"stepSeconds": 1, "warnAt": 0.8, "destinations": []},
+                "destinations": [{"remote": "10.0.0.5:443", "portsInUse": 850, "portCapacity": 1000, "utilization": 0.85}]"""));
+        assertTrue(filling.contains("data-verdict=\"warn\"") && filling.contains("No socket leaks found")
+                && filling.contains("ports to 10.0.0.5:443 are 85 % in use (warning at 80 %)"), filling);
+        String belowWarning = render(report("""
+                "leaks": [], "history": {"stepSeconds": 1, "warnAt": 0.9, "destinations": []},
+                "destinations": [{"remote": "10.0.0.5:443", "portsInUse": 850, "portCapacity": 1000, "utilization": 0.85}]"""));
+        assertTrue(belowWarning.contains("data-verdict=\"good\""), "below its own warnAt: " + belowWarning);
+        String openAtExit = render(report("\"atExit\": true, \"openSockets\": 2, \"leaks\": []"));
+        assertTrue(openAtExit.contains("data-verdict=\"warn\"") && openAtExit.contains("2 sockets were still open at exit")
+                && openAtExit.contains("written at the JVM's exit"), openAtExit);
+        String agentTrouble = render(report("\"leaks\": [], \"agent\": {\"missingHooks\": [\"NioSocketImpl.close\"]}"));
+        assertTrue(agentTrouble.contains("data-verdict=\"warn\"") && agentTrouble.contains("<code>NioSocketImpl.close</code>"),
+                agentTrouble);
+        String refused = render(report("\"leaks\": [], \"exhaustions\": {\"ports\": 3, \"fileDescriptors\": 0,"
+                + " \"lastMessage\": \"Cannot assign requested address\"}"));
+        assertTrue(refused.contains("data-verdict=\"bad\"") && refused.contains("refused 3 socket operations for lack of ports")
+                && refused.contains("Cannot assign requested address"), refused);
+    }
+
+    @Test
     void chartsHaveOnePointPerSampleOfEachSeries() {
         int samples = 37;
         String page = render(report(history(0.8, samples, 28232, i -> 3 + i % 4, i -> i * 5)));
@@ -297,7 +320,7 @@ class HtmlReportTest {
     /** A report with the counters and these members (JSON text, without the braces). */
     private static String report(String members) {
         return """
-                {"schema": 1, "pid": 4242, "time": "2026-12-02T01:00:00Z", "atExit": false,
+                {"schema": 1, "pid": 4242, "time": "2026-12-02T01:00:00Z",
                  "counters": {"opened": 10, "closed": 9, "activeCloses": 5, "passiveCloses": 4, "abortiveCloses": 0,
                               "collectedUnclosed": 0},
                 """ + members + "}";
