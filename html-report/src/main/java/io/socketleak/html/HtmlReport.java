@@ -93,8 +93,4 @@ public final class HtmlReport {
         }
         html.append("</tbody></table></div>");
     }
-
-    static String escape(String text) {
-        return Format.html(text);
-    }
 }
