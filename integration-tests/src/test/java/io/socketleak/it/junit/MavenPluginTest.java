@@ -81,6 +81,47 @@ class MavenPluginTest {
     }
 
     @Test
+    void maxLeaksIsTheThreshold() throws IOException, InterruptedException {
+        Path project = copy("threshold");
+        MavenRun run = MavenRun.run(project, "verify", LEAKING_RUN, "-Dsocketleak.maxLeaks=1");
+        assertEquals(0, run.exitCode, run.logTail());
+        assertTrue(run.log.contains("[INFO]   collected: 1 socket at " + leakLine(project))
+                || run.log.contains("[INFO]   openAtExit: 1 socket at " + leakLine(project)), "the leak is still printed\n" + run.logTail());
+    }
+
+    /** The README's configuration example, in the sample's plugin block: options reach the agent, an allowed line passes. */
+    @Test
+    void readmeConfigurationPassesOptionsAndAllowsACallSite() throws IOException, InterruptedException {
+        List<String> configuration = null;
+        for (Readme.Block block : Readme.read().blocksUnder("Tests in CI: the Maven plugin")) {
+            if (block.language().equals("xml") && block.lines().get(0).equals("<configuration>")) {
+                configuration = block.lines();
+            }
+        }
+        assertTrue(configuration != null, "the README's Maven plugin section shows no <configuration> example");
+        Path project = copy("configured");
+        Path pom = project.resolve("pom.xml");
+        String text = Files.readString(pom);
+        String version = "<version>" + SampleProject.VERSION + "</version>\n";
+        int at = text.indexOf(version, text.indexOf(PLUGIN_ARTIFACT)) + version.length();
+        String inserted = String.join("\n", configuration).indent(8);
+        Files.writeString(pom, text.substring(0, at) + inserted + text.substring(at));
+
+        MavenRun run = MavenRun.run(project, "verify", LEAKING_RUN);
+        assertEquals(0, run.exitCode, run.logTail());
+        assertTrue(lastLineContaining(run.log, "argLine set to").contains(",closeWaitAfter=1s"), run.logTail());
+        assertTrue(lastLineContaining(run.log, leakLine(project)).contains("[allowed: "), run.logTail());
+    }
+
+    @Test
+    void withoutReportsCheckWarnsAndPasses() throws IOException, InterruptedException {
+        MavenRun run = MavenRun.run(copy("tests-skipped"), "verify", "-DskipTests");
+        assertEquals(0, run.exitCode, run.logTail());
+        assertTrue(run.log.contains("[WARNING] No socket leak reports in "), run.logTail());
+        assertFalse(Files.exists(htmlReport(run.project)));
+    }
+
+    @Test
     void skipRunsTheTestsWithoutTheAgent() throws IOException, InterruptedException {
         MavenRun run = MavenRun.run(copy("skipped"), "verify", LEAKING_RUN, "-Dsocketleak.skip=true");
         assertEquals(0, run.exitCode, run.logTail());
