@@ -81,6 +81,17 @@ class MavenPluginTest {
     }
 
     @Test
+    void socketLeftOpenAtExitFailsVerifyNamingItsLine() throws IOException, InterruptedException {
+        Path project = copy("open-at-exit");
+        MavenRun run = MavenRun.run(project, "verify", "-Dtest=CleanTest,HoldsOpenTest");
+        assertNotEquals(0, run.exitCode, run.logTail());
+        int line = SampleProject.lineOf(project, "HoldsOpenTest.java", "// OPEN AT EXIT");
+        assertTrue(failureMessage(run).contains(
+                "openAtExit: 1 socket at com.example.HoldsOpenTest.keepsItsSocketForLater(HoldsOpenTest.java:" + line + ")"),
+                run.logTail());
+    }
+
+    @Test
     void maxLeaksIsTheThreshold() throws IOException, InterruptedException {
         Path project = copy("threshold");
         MavenRun run = MavenRun.run(project, "verify", LEAKING_RUN, "-Dsocketleak.maxLeaks=1");
