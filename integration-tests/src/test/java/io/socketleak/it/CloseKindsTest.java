@@ -1,6 +1,7 @@
 package io.socketleak.it;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import io.socketleak.it.support.AgentReport;
@@ -111,7 +112,8 @@ class CloseKindsTest {
                     KernelTcp.awaitState(localPort, peerPort, KernelTcp.CLOSE_WAIT, 5000),
                     "the peer's FIN should have arrived");
             case ABORTIVE_BY_LINGER_ZERO -> client.lingerZero();
-            case ABORTIVE_BY_UNREAD_DATA -> client.awaitUnreadData();
+            case ABORTIVE_BY_UNREAD_DATA -> assertTrue(KernelTcp.awaitUnread(localPort, peerPort, 100, 5000),
+                    "the peer's 100 bytes should be waiting unread in the kernel");
         }
         client.close();
         client.close(); // closing twice still counts one close
@@ -222,8 +224,6 @@ class CloseKindsTest {
 
         void lingerZero() throws IOException;
 
-        void awaitUnreadData() throws IOException;
-
         void close() throws IOException;
     }
 
@@ -260,23 +260,6 @@ class CloseKindsTest {
         @Override
         public void lingerZero() throws IOException {
             socket.setSoLinger(true, 0);
-        }
-
-        @Override
-        public void awaitUnreadData() throws IOException {
-            long deadline = System.currentTimeMillis() + 5000;
-            // available() of an SSL socket counts decrypted bytes only: wait on the raw socket's state instead
-            while (System.currentTimeMillis() < deadline && !hasUnread()) {
-                AgentReport.sleep(10);
-            }
-            if (!hasUnread()) {
-                throw new AssertionError("the peer's 100 bytes never arrived");
-            }
-            AgentReport.sleep(50);
-        }
-
-        private boolean hasUnread() throws IOException {
-            return socket instanceof SSLSocket || socket.getInputStream().available() > 0;
         }
 
         @Override
@@ -335,11 +318,6 @@ class CloseKindsTest {
         @Override
         public void lingerZero() throws IOException {
             channel.setOption(StandardSocketOptions.SO_LINGER, 0);
-        }
-
-        @Override
-        public void awaitUnreadData() {
-            AgentReport.sleep(200);
         }
 
         @Override

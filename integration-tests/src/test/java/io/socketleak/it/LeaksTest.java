@@ -66,11 +66,8 @@ class LeaksTest {
         for (int i = 0; i < 20; i++) {
             openAndClose();
         }
-        System.gc();
-        AgentReport.sleep(500);
-        System.gc();
-        JsonNode report = AgentReport.await(Duration.ofSeconds(5),
-                r -> AgentReport.sum(r, "LeaksTest.openAndClose(", "opened") == 20);
+        JsonNode report = dropControlAndAwaitIt();
+        assertEquals(20, AgentReport.sum(report, "LeaksTest.openAndClose(", "opened"));
         assertEquals(0, AgentReport.leakCount(report, "collected", "LeaksTest.openAndClose("));
         assertEquals(20, AgentReport.sum(report, "LeaksTest.openAndClose(", "activeCloses"));
     }
@@ -102,7 +99,15 @@ class LeaksTest {
             assertEquals(-1, socket.getInputStream().read());
         }
         String frame = "LeaksTest.closingSoonAfterEndOfStreamIsNoLeak(LeaksTest.java:" + line + ")";
-        AgentReport.sleep(1500); // past closeWaitAfter
+        // A socket kept open after its end of stream, which came later: once it is a leak, closeWaitAfter
+        // has passed for the closed one too.
+        int controlLine = lineOfNextStatement();
+        try (Socket control = new Socket(InetAddress.getLoopbackAddress(), peer.port())) {
+            control.getOutputStream().write('C');
+            assertEquals(-1, control.getInputStream().read());
+            String controlFrame = "LeaksTest.closingSoonAfterEndOfStreamIsNoLeak(LeaksTest.java:" + controlLine + ")";
+            AgentReport.await(Duration.ofSeconds(10), r -> AgentReport.leakCount(r, "closeWait", controlFrame) == 1);
+        }
         JsonNode report = AgentReport.now();
         assertEquals(0, AgentReport.leakCount(report, "closeWait", frame));
         assertEquals(1, AgentReport.sum(report, frame, "passiveCloses"));
@@ -119,7 +124,7 @@ class LeaksTest {
             }
         });
         reader.start();
-        AgentReport.sleep(200);
+        awaitBlockedInRead(reader);
         reader.interrupt();
         reader.join(5000);
         assertEquals(false, channel.isOpen());
@@ -129,9 +134,37 @@ class LeaksTest {
         assertEquals(1, AgentReport.sum(report, frame, "activeCloses") + AgentReport.sum(report, frame, "passiveCloses")
                 + AgentReport.sum(report, frame, "abortiveCloses"), AgentReport.text());
         assertEquals(0, AgentReport.sum(report, frame, "open"));
-        System.gc();
-        AgentReport.sleep(300);
-        assertEquals(0, AgentReport.leakCount(AgentReport.now(), "collected", frame));
+        report = dropControlAndAwaitIt();
+        assertEquals(0, AgentReport.leakCount(report, "collected", frame));
+    }
+
+    /**
+     * The positive control of a "no leak" check: a socket dropped now is found once the collector has
+     * run and the agent has taken in what it freed, so what was not found by then never will be.
+     */
+    private static JsonNode dropControlAndAwaitIt() throws IOException {
+        long before = AgentReport.leakCount(AgentReport.now(), "collected", "LeaksTest.dropControl(");
+        dropControl();
+        return AgentReport.await(Duration.ofSeconds(20),
+                r -> AgentReport.leakCount(r, "collected", "LeaksTest.dropControl(") == before + 1);
+    }
+
+    private static void dropControl() throws IOException {
+        new Socket(InetAddress.getLoopbackAddress(), peer.port()).getOutputStream().write('H');
+    }
+
+    /** Waits until the thread is inside a channel's read (its stack says so), at most 5 s. */
+    private static void awaitBlockedInRead(Thread reader) {
+        long deadline = System.nanoTime() + Duration.ofSeconds(5).toNanos();
+        while (System.nanoTime() < deadline) {
+            for (StackTraceElement frame : reader.getStackTrace()) {
+                if (frame.getClassName().startsWith("sun.nio.ch.") && frame.getMethodName().equals("read")) {
+                    return;
+                }
+            }
+            Thread.onSpinWait();
+        }
+        throw new AssertionError("the reader never blocked in read(): " + java.util.Arrays.toString(reader.getStackTrace()));
     }
 
     private static SocketChannel openChannelToInterrupt() throws IOException {

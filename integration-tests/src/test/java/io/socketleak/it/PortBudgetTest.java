@@ -113,6 +113,21 @@ class PortBudgetTest {
     }
 
     @Test
+    void aBurstOfRefusedConnectsGetsOneReportAndEveryRefusalIsCounted() throws Exception {
+        assumeTrue(Namespaces.available(), Namespaces.WHY_NOT);
+        Path report = dir.resolve("report.json");
+        ChildJvm.Result run = new ChildJvm().inNetworkNamespace(SMALL_RANGE, NO_TW_REUSE)
+                .withAgent("interval=0,report=" + report)
+                .run(PortChurn.class, "5000", "500", "200", "1.5", "20");
+        List<String> log = run.stderrLines();
+        assertEquals(20, log.stream().filter(l -> l.startsWith("churn: refused again #")).count(),
+                "after the first refusal, 20 more over 2 s:\n" + run.stderr());
+        assertEquals(1, log.stream().filter(l -> l.contains("the kernel refused a connection")).count(),
+                "one report at the failure for the burst (within 10 s), not one per refusal:\n" + run.stderr());
+        assertEquals(21, AgentReport.read(report).get("exhaustions").get("ports").asLong(), "every refusal counted");
+    }
+
+    @Test
     void timeWaitEstimateIsWithinFivePercentOfTheKernelsCount() throws Exception {
         assumeTrue(Namespaces.available(), Namespaces.WHY_NOT);
         Path report = dir.resolve("report.json");

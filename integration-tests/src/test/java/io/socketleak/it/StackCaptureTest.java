@@ -34,10 +34,10 @@ class StackCaptureTest {
         assertEquals(1, stacks.get("resolved").asLong(), stacks.toString());
         assertEquals(49, stacks.get("recognized").asLong(), stacks.toString());
         assertEquals(0, stacks.get("notCaptured").asLong());
-        List<JsonNode> sites = AgentReport.callSites(json, "RepeatsOneCallSite.main(RepeatsOneCallSite.java:12)");
+        List<JsonNode> sites = AgentReport.callSites(json, "RepeatsOneCallSite.main(RepeatsOneCallSite.java:14)");
         assertEquals(1, sites.size(), json.get("callSites").toString());
         assertEquals(50, sites.get(0).get("opened").asLong());
         assertEquals(50, sites.get(0).get("activeCloses").asLong());
-        assertTrue(sites.get(0).get("blame").asText().contains("RepeatsOneCallSite.java:12"));
+        assertTrue(sites.get(0).get("blame").asText().contains("RepeatsOneCallSite.java:14"));
     }
 }

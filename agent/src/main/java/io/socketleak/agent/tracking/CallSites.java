@@ -15,7 +15,7 @@ import java.util.concurrent.atomic.LongAdder;
  */
 final class CallSites {
     private final List<String> exclude;
-    private final StackKeys stackKeys = StackKeys.forThisJvm();
+    final StackKeys stackKeys = StackKeys.forThisJvm();
     private final LongAdder resolved = new LongAdder();
     private final LongAdder recognized = new LongAdder();
 

@@ -59,6 +59,11 @@ final class StackKeys {
         return keys.size();
     }
 
+    /** Frames held by all keys, against {@link #MAX_STORED_FRAMES}. Tracker thread. */
+    int storedFrames() {
+        return storedFrames;
+    }
+
     /** The key of a stack seen before, or null. Application threads; never throws for a well-formed backtrace. */
     Key find(Throwable stack, long nowMillis) {
         if (nextChunk < 0 || keys.isEmpty()) {
@@ -93,6 +98,9 @@ final class StackKeys {
             return;
         }
         int depth = (int) (shape >>> 32);
+        if (storedFrames + depth > MAX_STORED_FRAMES) {
+            return; // the cap is a bound, not a threshold
+        }
         short[] methods = new short[depth];
         int[] bcis = new int[depth];
         Object[] classes = new Object[depth];

@@ -10,7 +10,8 @@ import java.net.SocketException;
  * agent's log, so a test can see what came first.
  *
  * <p>Arguments: server port, connections per second, how many at most (then it stops and waits
- * {@code linger} seconds before exiting, for the agent to report).
+ * {@code linger} seconds before exiting, for the agent to report), and how many connects to try
+ * again after the first refused, 100 ms apart (none by default).
  */
 public final class PortChurn {
     public static void main(String[] args) throws Exception {
@@ -18,6 +19,7 @@ public final class PortChurn {
         double perSecond = Double.parseDouble(args[1]);
         int max = Integer.parseInt(args[2]);
         double linger = args.length > 3 ? Double.parseDouble(args[3]) : 1.5;
+        int retries = args.length > 4 ? Integer.parseInt(args[4]) : 0;
         WaitsForClientToClose.start(port);
 
         long start = System.nanoTime();
@@ -35,6 +37,15 @@ public final class PortChurn {
                 socket.close();
             } catch (SocketException e) {
                 System.err.println("churn: refused at #" + n + ": " + e.getMessage());
+                for (int again = 1; again <= retries; again++) {
+                    Thread.sleep(100);
+                    try {
+                        new Socket(InetAddress.getLoopbackAddress(), port).close();
+                        System.err.println("churn: connected again");
+                    } catch (SocketException refused) {
+                        System.err.println("churn: refused again #" + again + ": " + refused.getMessage());
+                    }
+                }
                 Thread.sleep((long) (linger * 1000));
                 return;
             }

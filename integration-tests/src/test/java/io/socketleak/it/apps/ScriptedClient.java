@@ -1,10 +1,13 @@
 package io.socketleak.it.apps;
 
 import java.io.InputStream;
+import java.lang.management.ManagementFactory;
 import java.net.InetAddress;
 import java.net.Socket;
 import java.util.ArrayList;
 import java.util.List;
+import javax.management.MBeanServer;
+import javax.management.ObjectName;
 
 /**
  * A client with a known script, run in its own JVM against a peer in another: 10 active closes,
@@ -39,9 +42,13 @@ public final class ScriptedClient {
         for (int i = 0; i < 7; i++) {
             KEPT_OPEN.add(connect(port, 'H'));
         }
-        for (int i = 0; i < 5; i++) {
+        // Until the agent has found the 4 dropped sockets: its MXBean counts them.
+        MBeanServer server = ManagementFactory.getPlatformMBeanServer();
+        ObjectName agent = new ObjectName("io.socketleak:type=SocketLeakDetector");
+        long deadline = System.nanoTime() + 20_000_000_000L;
+        while ((Long) server.getAttribute(agent, "CollectedUnclosed") < 4 && System.nanoTime() < deadline) {
             System.gc();
-            Thread.sleep(300);
+            Thread.sleep(20);
         }
         System.out.println("script done");
     }

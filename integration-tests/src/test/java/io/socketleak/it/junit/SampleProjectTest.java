@@ -65,6 +65,20 @@ class SampleProjectTest {
     }
 
     @Test
+    void socketKeptAfterThePeerClosedFailsTheClassAsLeftInCloseWait() throws IOException {
+        SurefireReport report = withAgent.report("com.example.CloseWaitTest");
+        assertTrue(report.testCase("keepsItsSocketAfterThePeerClosed").passed());
+        String message = classFailure(report);
+        int line = SampleProject.lineOf(withAgent.project, "CloseWaitTest.java", "// CLOSE_WAIT");
+        assertTrue(message.startsWith("1 socket leaked by class com.example.CloseWaitTest (1 call site):\n"), message);
+        assertTrue(message.contains("1) left in CLOSE_WAIT: 1 socket opened at "
+                + "com.example.CloseWaitTest.keepsItsSocketAfterThePeerClosed(CloseWaitTest.java:" + line + ")\n"),
+                message);
+        assertPeer(message, "to ");
+        assertFalse(message.contains("still open"), "one socket, listed once, as the leak it is:\n" + message);
+    }
+
+    @Test
     void sharedConnectionPassesWhenAllowed() {
         assertAllPassed(withAgent.report("com.example.SharedConnectionAllowedTest"));
     }

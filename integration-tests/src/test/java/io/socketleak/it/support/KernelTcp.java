@@ -12,8 +12,8 @@ public final class KernelTcp {
     public static final String TIME_WAIT = "06";
     public static final String CLOSE_WAIT = "08";
 
-    /** One line of /proc/net/tcp{,6}: ports and the state code. */
-    public record Entry(int localPort, int remotePort, String state) {
+    /** One line of /proc/net/tcp{,6}: ports, the state code, and the bytes received but not yet read. */
+    public record Entry(int localPort, int remotePort, String state, long unread) {
     }
 
     private KernelTcp() {
@@ -34,10 +34,10 @@ public final class KernelTcp {
             }
             for (int i = 1; i < lines.size(); i++) {
                 String[] f = lines.get(i).trim().split("\\s+", -1);
-                if (f.length < 4) {
+                if (f.length < 5) {
                     continue;
                 }
-                all.add(new Entry(port(f[1]), port(f[2]), f[3]));
+                all.add(new Entry(port(f[1]), port(f[2]), f[3], Long.parseLong(f[4].substring(f[4].indexOf(':') + 1), 16)));
             }
         }
         return all;
@@ -62,6 +62,20 @@ public final class KernelTcp {
             state = state(localPort, remotePort);
         }
         return state;
+    }
+
+    /** Waits up to the timeout until at least {@code bytes} wait unread on {@code localPort}'s side. */
+    public static boolean awaitUnread(int localPort, int remotePort, long bytes, long timeoutMillis) {
+        long deadline = System.currentTimeMillis() + timeoutMillis;
+        do {
+            for (Entry e : entries()) {
+                if (e.localPort == localPort && e.remotePort == remotePort && e.unread >= bytes) {
+                    return true;
+                }
+            }
+            AgentReport.sleep(10);
+        } while (System.currentTimeMillis() < deadline);
+        return false;
     }
 
     private static int port(String hexAddress) {
