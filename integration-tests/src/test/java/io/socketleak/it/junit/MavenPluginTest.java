@@ -62,8 +62,12 @@ class MavenPluginTest {
         assertHtmlReport(run.project, 1);
     }
 
+    /**
+     * A leak fails verify, naming its line; the next run, clean and with a test JVM per class, passes:
+     * the reports of the run before were deleted, and each forked JVM wrote its own.
+     */
     @Test
-    void leakFailsVerifyNamingItsLineAndTheNextCleanRunPasses() throws IOException, InterruptedException {
+    void leakFailsVerifyNamingItsLineThenEachForkedJvmWritesItsOwnReport() throws IOException, InterruptedException {
         Path project = copy("leaking");
         MavenRun leaking = MavenRun.run(project, "verify", LEAKING_RUN);
         assertNotEquals(0, leaking.exitCode, leaking.logTail());
@@ -74,10 +78,19 @@ class MavenPluginTest {
         assertHtmlReport(project, 1);
         assertTrue(Files.readString(htmlReport(project)).contains("Socket Leak Detector: Plugin sample"));
 
-        // The reports of the run before are gone when the tests run again: check judges this run only.
-        MavenRun clean = MavenRun.run(project, "verify");
-        assertEquals(0, clean.exitCode, clean.logTail());
-        assertTrue(clean.log.contains("No socket leaks in 1 test JVM"), clean.logTail());
+        MavenRun forks = MavenRun.run(project, "verify", "-DforkCount=2", "-DreuseForks=false");
+        assertEquals(0, forks.exitCode, forks.logTail());
+        List<Path> reports = reports(project);
+        assertEquals(2, reports.size(), "one report per test class's JVM: " + reports + "\n" + forks.logTail());
+        Set<Object> pids = new HashSet<>();
+        for (Path report : reports) {
+            Map<String, Object> json = JsonReader.parseObject(Files.readString(report));
+            pids.add(json.get("pid"));
+            assertEquals("socket-leak-" + json.get("pid") + ".json", report.getFileName().toString());
+        }
+        assertEquals(2, pids.size(), reports.toString());
+        assertTrue(forks.log.contains("No socket leaks in 2 test JVMs"), forks.logTail());
+        assertHtmlReport(project, 2);
     }
 
     @Test
@@ -139,23 +152,6 @@ class MavenPluginTest {
         assertTrue(run.log.contains("Socket leak check skipped (socketleak.skip)"), run.logTail());
         assertFalse(run.log.contains("-javaagent:"), run.logTail());
         assertEquals(0, reports(run.project).size());
-    }
-
-    @Test
-    void eachForkedTestJvmWritesItsOwnReport() throws IOException, InterruptedException {
-        MavenRun run = MavenRun.run(copy("forks"), "verify", "-DforkCount=2", "-DreuseForks=false");
-        assertEquals(0, run.exitCode, run.logTail());
-        List<Path> reports = reports(run.project);
-        assertEquals(2, reports.size(), "one report per test class's JVM: " + reports + "\n" + run.logTail());
-        Set<Object> pids = new HashSet<>();
-        for (Path report : reports) {
-            Map<String, Object> json = JsonReader.parseObject(Files.readString(report));
-            pids.add(json.get("pid"));
-            assertEquals("socket-leak-" + json.get("pid") + ".json", report.getFileName().toString());
-        }
-        assertEquals(2, pids.size(), reports.toString());
-        assertTrue(run.log.contains("No socket leaks in 2 test JVMs"), run.logTail());
-        assertHtmlReport(run.project, 2);
     }
 
     @Test
