@@ -152,7 +152,8 @@ final class AgentThread extends Thread {
                     nextKernelScan = now + scanKernel();
                 }
                 if (alarmed || now >= nextBudgetCheck) {
-                    nextBudgetCheck = now + BUDGET_CHECK_MILLIS;
+                    // Just after each whole second: the history's sample of every second, none skipped by drift.
+                    nextBudgetCheck = now - now % BUDGET_CHECK_MILLIS + BUDGET_CHECK_MILLIS;
                     budgets.check(readings.tcpSettings(), readings.kernelView(), readings.readFileDescriptors());
                 }
                 if (now >= nextSettings) {
@@ -250,15 +251,12 @@ final class AgentThread extends Thread {
         SocketLeakEvents.ignoreCurrentThread();
         stopped = true;
         try {
-            Report report;
             if (options.failOnLeak()) {
                 // Give the collector a chance to reveal sockets that were dropped without close().
                 System.gc();
                 Thread.sleep(100);
-                report = reporter.exitReport();
-            } else {
-                report = reporter.report();
             }
+            Report report = reporter.exitReport(options.failOnLeak());
             writeReportFile(report);
             log.info("at exit: " + SummaryLine.render(report));
             if (report.leakCount() > 0 && options.failOnLeak()) {
@@ -279,8 +277,9 @@ final class AgentThread extends Thread {
             return;
         }
         try {
-            Reporter.writeJson(report, Path.of(path));
-        } catch (Exception e) {
+            Reporter.write(report, Path.of(path));
+        } catch (Exception | LinkageError | StackOverflowError e) {
+            // The page's drawing included: whatever fails, one line, and the application runs on.
             log.warn("cannot write report to " + path + ": " + e);
         }
     }

@@ -49,8 +49,8 @@ public final class Installer {
         SocketLeakEvents.install(sink);
         Snapshots snapshots = new Snapshots(tracker);
         Readings readings = new Readings(tcp, options.portRange(), options.timeWait());
-        Reporter reporter = new Reporter(snapshots, readings, new Health(hooks, snapshots, tracker));
         BudgetWatch budgets = new BudgetWatch(tracker, log, options.warnAt());
+        Reporter reporter = new Reporter(snapshots, readings, new Health(hooks, snapshots, tracker), budgets);
         AgentThread agentThread = new AgentThread(tracker, reporter, readings, budgets, alarm, options, log);
         OptionChanges changes = new OptionChanges(options, agentThread, budgets, tracker, log);
         Instrumenter.Installation installation;
@@ -100,7 +100,8 @@ public final class Installer {
                 + (hooks.allInstalled() ? "all " + hooks.describe().size() + " hooks installed" : "some hooks missing")
                 + "); " + (options.interval().isZero() ? "no periodic summary (interval=0)"
                         : "summary every " + Durations.format(options.interval()))
-                + (options.report() == null ? "" : ", JSON report to " + options.report()));
+                + (options.report() == null ? "" : (Reporter.isHtml(options.report()) ? ", HTML report to "
+                        : ", JSON report to ") + options.report()));
     }
 
     /** The agent's own state, for the report. (A class, not a lambda: this is made before {@code main}.) */

@@ -37,7 +37,7 @@ class OptionChangesTest {
         AgentLog agentLog = AgentLog.open(options.log());
         BudgetWatch budgets = new BudgetWatch(tracker, agentLog, options.warnAt());
         AgentThread thread = new AgentThread(tracker, new Reporter(new Snapshots(tracker), new Readings(tcp, null, null),
-                () -> null), new Readings(tcp, null, null), budgets, new AgentThread.Alarm(), options, agentLog);
+                () -> null, budgets), new Readings(tcp, null, null), budgets, new AgentThread.Alarm(), options, agentLog);
         return new OptionChanges(options, thread, budgets, tracker, agentLog);
     }
 

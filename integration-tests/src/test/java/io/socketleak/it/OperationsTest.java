@@ -274,7 +274,7 @@ class OperationsTest {
     void everyErrorIsOneLineWithTheRightExitStatus() throws Exception {
         assertOneLineFailure(cli("report", "999999999"), 1, "no process with pid 999999999");
         assertOneLineFailure(cli("report", "abc"), 2,
-                "not a process id: 'abc' (usage: java -jar socket-leak-agent.jar report <pid> [--json])");
+                "not a process id: 'abc' (usage: java -jar socket-leak-agent.jar report <pid> [--json | --html])");
         assertOneLineFailure(cli("attach", "abc", "interval=1s"), 2,
                 "not a process id: 'abc' (usage: java -jar socket-leak-agent.jar attach <pid> [key=value ...])");
         Process notAJvm = new ProcessBuilder("sleep", "30").start();
@@ -289,7 +289,8 @@ class OperationsTest {
             assertOneLineFailure(cli("attach", plain.pid(), "interval=xyz"), 2,
                     "bad option 'interval=xyz': expected a duration like 30s; nothing attached");
             assertOneLineFailure(cli("attach", plain.pid(), "report="), 2,
-                    "bad option 'report=': expected a file path; nothing attached");
+                    "bad option 'report=': expected a file path, where %p stands for the pid and %% for %; "
+                            + "nothing attached");
             assertOneLineFailure(cli("report", plain.pid()), 1,
                     "the agent is not running in " + plain.pid() + ": attach it first with "
                             + "java -jar socket-leak-agent.jar attach " + plain.pid());
@@ -300,7 +301,12 @@ class OperationsTest {
             assertEquals(1, refused.stderrLines().size(), refused.stderr());
         }
         assertOneLineFailure(cli("attach"), 2, "usage: java -jar socket-leak-agent.jar attach <pid> [key=value ...]");
-        assertOneLineFailure(cli("report", "12", "--xml"), 2, "usage: java -jar socket-leak-agent.jar report <pid> [--json]");
+        assertOneLineFailure(cli("report", "12", "--xml"), 2,
+                "usage: java -jar socket-leak-agent.jar report <pid> [--json | --html]");
+        assertOneLineFailure(cli("report", "12", "--json", "--json"), 2,
+                "usage: java -jar socket-leak-agent.jar report <pid> [--json | --html]");
+        assertOneLineFailure(cli("report", "12", "--html", "--json"), 2, "--json and --html are exclusive: one "
+                + "report at a time (usage: java -jar socket-leak-agent.jar report <pid> [--json | --html])");
         assertOneLineFailure(cli("frobnicate"), 2, "unknown command 'frobnicate'; try --help");
         ChildJvm.Result version = cli("--version");
         assertEquals(0, version.exitCode());

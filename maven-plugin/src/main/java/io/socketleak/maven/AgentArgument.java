@@ -22,7 +22,9 @@ final class AgentArgument {
      */
     static String of(Path agentJar, Path reportDirectory, Map<String, String> options) {
         StringBuilder argument = new StringBuilder("-javaagent:").append(agentJar).append('=')
-                .append("report=").append(reportDirectory.resolve(REPORT_FILE));
+                // The agent reads % in the report path as the start of %p or %%.
+                .append("report=").append(reportDirectory.toString().replace("%", "%%"))
+                .append(reportDirectory.getFileSystem().getSeparator()).append(REPORT_FILE);
         for (Map.Entry<String, String> option : new TreeMap<>(options).entrySet()) {
             String key = option.getKey();
             String value = option.getValue();

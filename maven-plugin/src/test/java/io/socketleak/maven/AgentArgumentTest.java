@@ -29,6 +29,12 @@ class AgentArgumentTest {
     }
 
     @Test
+    void aPercentSignInThePathIsKept() {
+        assertEquals("-javaagent:/repo/socket-leak-agent.jar=report=/100%%/target/socket-leak/socket-leak-%p.json",
+                AgentArgument.of(JAR, Path.of("/100%/target/socket-leak"), Map.of()));
+    }
+
+    @Test
     void valuesTheAgentCouldNotSplitAreRefusedByName() {
         String message = assertThrows(IllegalArgumentException.class,
                 () -> AgentArgument.of(JAR, DIR, Map.of("exclude", "com.a,com.b"))).getMessage();

@@ -8,9 +8,11 @@ import com.sun.tools.attach.VirtualMachineDescriptor;
 import io.socketleak.agent.AgentMain;
 import io.socketleak.agent.config.BadOptionException;
 import io.socketleak.agent.config.Options;
+import io.socketleak.agent.report.HtmlPage;
 import io.socketleak.protocol.AgentProtocol;
 import java.io.IOException;
 import java.io.PrintStream;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Arrays;
@@ -46,7 +48,8 @@ public final class CommandLine {
             "commands:",
             "  attach <pid> [key=value ...]   load the agent into a running JVM, with options; where it runs",
             "                                 already, change its options (" + Options.changeableNames() + ")",
-            "  report <pid> [--json]          print the report of a JVM running the agent (loads nothing)",
+            "  report <pid> [--json | --html] print the report of a JVM running the agent (loads nothing): as",
+            "                                 text, as JSON, or as the HTML page (drawn here, from the JSON)",
             "  list                           local JVMs, and whether the agent runs in each",
             "  --help                         this text",
             "  --version                      the agent's version",
@@ -85,10 +88,7 @@ public final class CommandLine {
             case "attach" -> rest.length < 1 ? usage("attach <pid> [key=value ...]")
                     : !isPid(rest[0]) ? notAPid(rest[0], "attach <pid> [key=value ...]")
                     : attach(rest[0], String.join(",", Arrays.copyOfRange(rest, 1, rest.length)));
-            case "report" -> rest.length < 1 || rest.length > 2
-                    || (rest.length == 2 && !rest[1].equals("--json")) ? usage("report <pid> [--json]")
-                    : !isPid(rest[0]) ? notAPid(rest[0], "report <pid> [--json]")
-                    : report(rest[0], rest.length == 2);
+            case "report" -> report(rest);
             case "list" -> rest.length != 0 ? usage("list") : list();
             default -> {
                 err.println("unknown command '" + args[0] + "'; try --help");
@@ -202,14 +202,35 @@ public final class CommandLine {
         return FAILED;
     }
 
-    private int report(String pid, boolean json) {
-        return withVm(pid, vm -> read(vm, pid, json));
+    /** The forms of {@code report}. */
+    private enum Format {
+        TEXT, JSON, HTML
+    }
+
+    private static final String REPORT_FORM = "report <pid> [--json | --html]";
+
+    private int report(String[] rest) {
+        List<String> flags = Arrays.asList(rest).subList(Math.min(1, rest.length), rest.length);
+        if (flags.contains("--json") && flags.contains("--html")) {
+            err.println("--json and --html are exclusive: one report at a time (usage: java -jar "
+                    + "socket-leak-agent.jar " + REPORT_FORM + ")");
+            return USAGE;
+        }
+        if (rest.length < 1 || flags.size() > 1
+                || (flags.size() == 1 && !flags.get(0).equals("--json") && !flags.get(0).equals("--html"))) {
+            return usage(REPORT_FORM);
+        }
+        if (!isPid(rest[0])) {
+            return notAPid(rest[0], REPORT_FORM);
+        }
+        Format format = flags.isEmpty() ? Format.TEXT : flags.get(0).equals("--json") ? Format.JSON : Format.HTML;
+        return withVm(rest[0], vm -> read(vm, rest[0], format));
     }
 
     // The address is the target JVM's own local management agent (this user's, on this host), the one
     // jconsole uses: nothing from outside reaches the connect that Error Prone's JNDI check fears.
     @SuppressWarnings("BanJNDI")
-    private int read(VirtualMachine vm, String pid, boolean json) {
+    private int read(VirtualMachine vm, String pid, Format format) {
         try {
             if (vm.getSystemProperties().getProperty(AgentProtocol.VERSION_PROPERTY) == null) {
                 err.println("the agent is not running in " + pid + ": attach it first with "
@@ -224,8 +245,23 @@ public final class CommandLine {
                 for (int i = 0; i < 150 && !server.isRegistered(name); i++) {
                     Thread.sleep(100);
                 }
-                Object report = server.invoke(name, json ? "reportJson" : "report", null, null);
-                out.println(report);
+                Object report = server.invoke(name, format == Format.TEXT ? "report" : "reportJson", null, null);
+                if (format != Format.HTML) {
+                    out.println(report);
+                    return OK;
+                }
+                String page;
+                try {
+                    // Drawn in this process from the JSON: nothing of the page's code goes into the target.
+                    page = HtmlPage.of((String) report);
+                } catch (RuntimeException e) {
+                    err.println("cannot draw the HTML report of " + pid + ": " + e);
+                    return FAILED;
+                }
+                // UTF-8, as the page declares, whatever the console's encoding (JDK 17 takes the locale's).
+                byte[] bytes = page.getBytes(StandardCharsets.UTF_8);
+                out.write(bytes, 0, bytes.length);
+                out.flush();
                 return OK;
             }
         } catch (InstanceNotFoundException e) {

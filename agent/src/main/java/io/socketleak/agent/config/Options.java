@@ -1,5 +1,6 @@
 package io.socketleak.agent.config;
 
+import io.socketleak.agent.kernel.ProcFiles;
 import io.socketleak.protocol.Durations;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -35,7 +36,7 @@ public record Options(
     /** Every key, in the order the help text lists them, with the form a value must have. */
     public enum Key {
         INTERVAL("interval", "a duration like 30s"),
-        REPORT("report", "a file path"),
+        REPORT("report", "a file path, where %p stands for the pid and %% for %"),
         FAIL_ON_LEAK("failOnLeak", "true or false"),
         CLOSE_WAIT_AFTER("closeWaitAfter", "a duration like 30s"),
         WARN_AT("warnAt", "a fraction between 0 and 1 like 0.8"),
@@ -131,7 +132,10 @@ public record Options(
         Options parsed = of(checked);
         List<String> applied = new ArrayList<>();
         for (Map.Entry<Key, Given> entry : given.entrySet()) {
-            applied.add(entry.getKey().name + "=" + oneLine(entry.getValue().values.get(0)));
+            // The report's path as it will be written, %p replaced: the answer says where the file is.
+            String value = entry.getKey() == Key.REPORT && !reportOff ? parsed.report
+                    : entry.getValue().values.get(0);
+            applied.add(entry.getKey().name + "=" + oneLine(value));
         }
         return new Change(new Options(
                 given.containsKey(Key.INTERVAL) ? parsed.interval : interval,
@@ -180,7 +184,7 @@ public record Options(
     private static Options of(Map<Key, Given> given) throws BadOptionException {
         Reader r = new Reader(given);
         Duration interval = r.duration(Key.INTERVAL, "60s");
-        String report = r.text(Key.REPORT, null);
+        String report = r.path(Key.REPORT);
         boolean failOnLeak = r.bool(Key.FAIL_ON_LEAK, "false");
         Duration closeWaitAfter = r.duration(Key.CLOSE_WAIT_AFTER, "30s");
         double warnAt = r.fraction(Key.WARN_AT, "0.8");
@@ -371,6 +375,34 @@ public record Options(
             } catch (IllegalArgumentException e) {
                 throw bad(key, value);
             }
+        }
+
+        /**
+         * A path in which {@code %p} is this JVM's pid (as in the JVM's own {@code -Xlog} and
+         * {@code HeapDumpPath}: one file per JVM when several share the option) and {@code %%} is
+         * {@code %}; any other {@code %} is refused, so that a typo does not become part of a file name.
+         */
+        String path(Key key) throws BadOptionException {
+            String value = text(key, null);
+            if (value == null || value.indexOf('%') < 0) {
+                return value;
+            }
+            StringBuilder path = new StringBuilder(value.length() + 8);
+            for (int i = 0; i < value.length(); i++) {
+                char c = value.charAt(i);
+                if (c != '%') {
+                    path.append(c);
+                } else if (i + 1 < value.length() && value.charAt(i + 1) == 'p') {
+                    path.append(ProcFiles.pid());
+                    i++;
+                } else if (i + 1 < value.length() && value.charAt(i + 1) == '%') {
+                    path.append('%');
+                    i++;
+                } else {
+                    throw bad(key, value);
+                }
+            }
+            return path.toString();
         }
 
         String text(Key key, String fallback) throws BadOptionException {

@@ -35,12 +35,16 @@ public final class ProcFiles {
         return new File(directory).list();
     }
 
-    /** This process's id: the name {@code /proc/self} links to; -1 where there is no /proc. */
-    public static long ownPid() {
+    /**
+     * This process's id: on Linux the name {@code /proc/self} links to; elsewhere from
+     * {@code ProcessHandle}, whose first use starts the JDK's process machinery (milliseconds of a
+     * start-up, for a number).
+     */
+    public static long pid() {
         try {
             return Long.parseLong(new File("/proc/self").getCanonicalFile().getName());
         } catch (IOException | RuntimeException e) {
-            return -1;
+            return ProcessHandle.current().pid();
         }
     }
 }

@@ -1,5 +1,6 @@
 package io.socketleak.agent.report;
 
+import io.socketleak.agent.budget.BudgetHistory;
 import io.socketleak.agent.budget.PortBudget;
 import io.socketleak.agent.kernel.SocketsBeforeHooks;
 import io.socketleak.agent.tracking.Leak;
@@ -69,6 +70,7 @@ public final class JsonReport {
                 .field("schema", SCHEMA)
                 .field("pid", report.pid())
                 .field("time", report.time().toString())
+                .field("atExit", report.atExit())
                 .field("openSockets", s.openSockets())
                 .field("notStoredOpen", s.notStoredOpen())
                 .field("listening", s.listening());
@@ -163,6 +165,7 @@ public final class JsonReport {
             json.endArray().endObject();
         }
         json.endArray();
+        json.strings("advice", TextReport.advice(report)); // the text report's "What to do", line for line
         json.name("fileDescriptors").beginObject()
                 .field("open", report.fileDescriptors().open())
                 .field("max", report.fileDescriptors().max())
@@ -216,6 +219,45 @@ public final class JsonReport {
                 .field("notCaptured", report.health().stacks().notCaptured())
                 .endObject()
                 .endObject();
+        history(json, report.history());
         return json.endObject().toString();
+    }
+
+    /** The budgets' history: a sample a second, oldest first, for charts. */
+    private static void history(Json json, BudgetHistory.View history) {
+        json.name("history").beginObject()
+                .field("stepSeconds", BudgetHistory.STEP_SECONDS)
+                .field("warnAt", history.warnAt());
+        BudgetHistory.Descriptors fds = history.fileDescriptors();
+        if (fds == null) {
+            json.name("fileDescriptors").nullValue();
+        } else {
+            json.name("fileDescriptors").beginObject()
+                    .field("max", fds.max())
+                    .field("start", fds.start().toString());
+            json.name("open").beginArray();
+            for (int i = 0; i < fds.samples(); i++) {
+                json.value(fds.open(i));
+            }
+            json.endArray().endObject();
+        }
+        json.name("destinations").beginArray();
+        for (BudgetHistory.Destination d : history.destinations()) {
+            json.beginObject()
+                    .field("remote", d.remote())
+                    .field("portCapacity", d.portCapacity())
+                    .field("start", d.start().toString());
+            json.name("open").beginArray();
+            for (int i = 0; i < d.samples(); i++) {
+                json.value(d.open(i));
+            }
+            json.endArray();
+            json.name("timeWait").beginArray();
+            for (int i = 0; i < d.samples(); i++) {
+                json.value(d.timeWait(i));
+            }
+            json.endArray().endObject();
+        }
+        json.endArray().endObject();
     }
 }

@@ -1,5 +1,6 @@
 package io.socketleak.agent.report;
 
+import io.socketleak.agent.budget.BudgetHistory;
 import io.socketleak.agent.budget.PortBudget;
 import io.socketleak.agent.kernel.FileDescriptors;
 import io.socketleak.agent.kernel.SocketsBeforeHooks;
@@ -15,15 +16,18 @@ import java.util.List;
  * One report: what tracking saw, plus the process's descriptors, the kernel's TCP settings and the
  * agent's own health. Immutable; rendered by {@link TextReport} and {@link JsonReport}.
  *
+ * @param atExit    whether this is the report made as the JVM exits (its shutdown hook)
  * @param stillOpen sockets open at exit, as leaks; empty except in the exit report with {@code failOnLeak}
  * @param budgets   the port budget of each of {@code sockets.destinations()}, in the same order
  * @param kernel    the last reading of the kernel's connection table, or null where there is none
  * @param socketsBeforeHooks sockets open before the hooks went in and still open (no stack; the JSON's
  *                  {@code openedBeforeAttach}); null when none could have come before the hooks
+ * @param history   the budgets over the last 15 minutes, a sample a second
  */
-public record Report(long pid, Instant time, Snapshot sockets, List<Leak> stillOpen, List<PortBudget> budgets,
+public record Report(long pid, Instant time, boolean atExit, Snapshot sockets, List<Leak> stillOpen, List<PortBudget> budgets,
                      FileDescriptors fileDescriptors, TcpSettings tcp, KernelReading kernel,
-                     List<SocketsBeforeHooks.Socket> socketsBeforeHooks, Health health) {
+                     List<SocketsBeforeHooks.Socket> socketsBeforeHooks, Health health,
+                     BudgetHistory.View history) {
 
     /** When and how the kernel's table was last read: its size and the time the read took. */
     public record KernelReading(long connections, double scanMillis, long ageMillis) {

@@ -1,5 +1,6 @@
 package io.socketleak.agent.report;
 
+import io.socketleak.agent.budget.BudgetHistory;
 import io.socketleak.agent.budget.PortBudget;
 import io.socketleak.agent.kernel.FileDescriptors;
 import io.socketleak.agent.kernel.KernelTcpTable;
@@ -28,46 +29,46 @@ public final class Reporter {
     private final Snapshots snapshots;
     private final Readings readings;
     private final Supplier<Report.Health> health;
-    private final long pid = ownPid();
+    private final Supplier<BudgetHistory.View> history;
+    private final long pid = ProcFiles.pid();
 
-    public Reporter(Snapshots snapshots, Readings readings, Supplier<Report.Health> health) {
+    public Reporter(Snapshots snapshots, Readings readings, Supplier<Report.Health> health,
+                    Supplier<BudgetHistory.View> history) {
         this.snapshots = snapshots;
         this.readings = readings;
         this.health = health;
-    }
-
-    /**
-     * This process's id: on Linux the name of {@code /proc/self}; elsewhere from {@code ProcessHandle},
-     * whose first use starts the JDK's process machinery (milliseconds of every start-up, for a number).
-     */
-    private static long ownPid() {
-        long pid = ProcFiles.ownPid();
-        return pid >= 0 ? pid : ProcessHandle.current().pid();
+        this.history = history;
     }
 
     /** A report that opens no file: for the moment the process has run out of descriptors. */
     public Report reportFromMemory() {
-        return build(List.of(), readings.lastFileDescriptors(), readings.lastSocketsBeforeHooks());
+        return build(List.of(), readings.lastFileDescriptors(), readings.lastSocketsBeforeHooks(), false);
     }
 
     public Report report() {
-        return build(List.of(), readings.readFileDescriptors(), readings.refreshSocketsBeforeHooks());
+        return build(List.of(), readings.readFileDescriptors(), readings.refreshSocketsBeforeHooks(), false);
     }
 
-    /** The exit report: sockets still open count as leaks too. */
-    public Report exitReport() {
-        return build(snapshots.stillOpen(), readings.readFileDescriptors(), readings.refreshSocketsBeforeHooks());
+    /**
+     * The report at the JVM's exit.
+     *
+     * @param stillOpenAsLeaks whether the sockets still open count as leaks too ({@code failOnLeak})
+     */
+    public Report exitReport(boolean stillOpenAsLeaks) {
+        return build(stillOpenAsLeaks ? snapshots.stillOpen() : List.of(), readings.readFileDescriptors(),
+                readings.refreshSocketsBeforeHooks(), true);
     }
 
-    private Report build(List<Leak> stillOpen, FileDescriptors fds, List<SocketsBeforeHooks.Socket> before) {
+    private Report build(List<Leak> stillOpen, FileDescriptors fds, List<SocketsBeforeHooks.Socket> before,
+                         boolean atExit) {
         Snapshot snapshot = snapshots.snapshot();
         TcpSettings settings = readings.tcpSettings();
         KernelTcpTable.View view = readings.kernelView();
         List<PortBudget> budgets = budgets(snapshot.destinations(), settings, view);
         Report.KernelReading reading = view == null ? null : new Report.KernelReading(view.lines(),
                 view.scanNanos() / 1e6, System.currentTimeMillis() - view.takenAtMillis());
-        return new Report(pid, Instant.now(), snapshot, stillOpen, budgets, fds, settings, reading, before,
-                health.get());
+        return new Report(pid, Instant.now(), atExit, snapshot, stillOpen, budgets, fds, settings, reading, before,
+                health.get(), history.get());
     }
 
     /** The fullest destination's port budget, 0 to 1, without building a report. */
@@ -93,11 +94,18 @@ public final class Reporter {
         return budgets;
     }
 
+    /** Whether a report path asks for the HTML page: it ends in {@code .html}, in any case. */
+    public static boolean isHtml(String path) {
+        return path.regionMatches(true, path.length() - 5, ".html", 0, 5);
+    }
+
     /**
-     * Writes the JSON report atomically (a reader never sees half a file), readable by the owner only
-     * where the file system allows it: a report names hosts, ports and code.
+     * Writes the report file: the HTML page where the path ends in {@code .html}, else the JSON
+     * report. Atomically (a reader never sees half a file), readable by the owner only where the file
+     * system allows it: a report names hosts, ports and code.
      */
-    public static void writeJson(Report report, Path file) throws IOException {
+    public static void write(Report report, Path file) throws IOException {
+        String text = isHtml(file.toString()) ? HtmlPage.of(report) : JsonReport.render(report) + "\n";
         Path dir = file.toAbsolutePath().getParent();
         if (dir != null) {
             Files.createDirectories(dir);
@@ -109,7 +117,7 @@ public final class Reporter {
         } catch (UnsupportedOperationException e) {
             Files.createFile(tmp);
         }
-        Files.writeString(tmp, JsonReport.render(report) + "\n", StandardCharsets.UTF_8,
+        Files.writeString(tmp, text, StandardCharsets.UTF_8,
                 StandardOpenOption.TRUNCATE_EXISTING);
         Files.move(tmp, file, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
     }

@@ -255,7 +255,7 @@ public final class TextReport {
         return String.format(Locale.ROOT, "%.1f min", millis / 60_000.0);
     }
 
-    /** Concrete advice for what this report shows. */
+    /** Concrete advice for what this report shows: the text report's "What to do", the JSON's {@code advice}. */
     static List<String> advice(Report report) {
         Snapshot s = report.sockets();
         List<String> lines = new ArrayList<>();

@@ -1,5 +1,6 @@
 package io.socketleak.agent.watch;
 
+import io.socketleak.agent.budget.BudgetHistory;
 import io.socketleak.agent.budget.PortBudget;
 import io.socketleak.agent.jfr.FlightRecorderEvents;
 import io.socketleak.agent.kernel.FileDescriptors;
@@ -13,14 +14,16 @@ import java.util.HashMap;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Set;
+import java.util.function.Supplier;
 
 /**
  * Watches every destination's port budget and the file descriptor budget, and warns the moment one
  * is {@code warnAt} full: once when it crosses, again only if it keeps filling (every 5 points) or a
  * minute later if it is still there. Also arms the tracker so that the active close (ports) or the
  * open (descriptors) that crosses the line wakes the agent at once, instead of at its next check.
+ * Each check is also the second's sample of the budgets' history, which it gives to reports.
  */
-public final class BudgetWatch {
+public final class BudgetWatch implements Supplier<BudgetHistory.View> {
     private static final double STEP = 0.05;
     private static final long REPEAT_MILLIS = 60_000;
 
@@ -28,6 +31,8 @@ public final class BudgetWatch {
     private final AgentLog log;
     private volatile double warnAt;
     private final Map<String, Warned> warned = new HashMap<>();
+    /** Made at the first check, on the agent's thread: nothing of it is loaded before {@code main}. */
+    private volatile BudgetHistory history;
 
     private record Warned(double level, long atMillis) {
     }
@@ -46,11 +51,19 @@ public final class BudgetWatch {
     /** Checks every budget now. Runs on the agent's thread. */
     public void check(TcpSettings tcp, KernelTcpTable.View kernel, FileDescriptors fds) {
         long now = System.currentTimeMillis();
+        BudgetHistory samples = history;
+        if (samples == null) {
+            samples = new BudgetHistory();
+            history = samples;
+        }
+        samples.second(now);
         for (Snapshot.DestinationStats d : tracker.budgetAlarms().destinationStats()) {
             if (d.address() == null) {
                 continue;
             }
             PortBudget budget = PortBudget.of(d, tcp, kernel, Set.of());
+            samples.destination(d.remote(), d.open(), budget.timeWaitHolding(), budget.portsInUse(),
+                    budget.capacity());
             int warnPorts = (int) Math.ceil(budget.capacity() * warnAt);
             long ownInUse = budget.twReuseApplies() ? d.open() + d.youngTimeWait() : d.open() + d.timeWait();
             long others = Math.max(0, budget.portsInUse() - ownInUse); // other processes, per the kernel
@@ -61,6 +74,7 @@ public final class BudgetWatch {
                 FlightRecorderEvents.portWarning(budget);
             }
         }
+        samples.fileDescriptors(fds.open(), fds.max());
         if (fds.max() > 0 && fds.open() >= 0) {
             long warnFds = (long) Math.ceil(fds.max() * warnAt);
             // Each socket opened from now on takes a descriptor: arm the tracker for the one that crosses.
@@ -73,6 +87,13 @@ public final class BudgetWatch {
                         100 * fds.utilization(), fds.open(), fds.max(), tracker.openNow()));
             }
         }
+    }
+
+    /** The budgets' history as it is now, for a report: empty before the first check. */
+    @Override
+    public BudgetHistory.View get() {
+        BudgetHistory samples = history;
+        return samples == null ? BudgetHistory.empty(warnAt) : samples.view(warnAt);
     }
 
     private boolean shouldWarn(String what, double utilization, long now) {

@@ -201,6 +201,37 @@ class OptionsTest {
     }
 
     @Test
+    void percentPInTheReportPathIsThisJvmsPid() throws Exception {
+        long pid = ProcessHandle.current().pid();
+        assertEquals("/tmp/r-" + pid + ".json", fromArgs("report=/tmp/r-%p.json").report());
+        assertEquals("/tmp/" + pid + "/r-" + pid + ".html", fromArgs("report=/tmp/%p/r-%p.html").report());
+        assertEquals("/tmp/r-" + pid + ".json", Options.parse(null, Map.of("socketleak.report", "/tmp/r-%p.json"),
+                NONE).report(), "from a property too");
+        assertEquals("/tmp/100%-" + pid + ".json", fromArgs("report=/tmp/100%%-%p.json").report(), "%% is a %");
+        assertEquals("/tmp/%p.json", fromArgs("report=/tmp/%%p.json").report());
+    }
+
+    @ParameterizedTest
+    @ValueSource(strings = {"report=/tmp/r-%d.json", "report=/tmp/r-%", "report=/tmp/r-%P.json"})
+    void anyOtherPercentInTheReportPathIsABadValueOnOneLine(String arg) {
+        String message = rejected(arg).getMessage();
+        assertOneLine(message);
+        assertEquals("bad option '" + arg + "': expected a file path, where %p stands for the pid and %% for %",
+                message);
+    }
+
+    @Test
+    void aReportPathChangedAtRunTimeHasItsPercentPReplacedAndTheAnswerSaysTheFile() throws Exception {
+        long pid = ProcessHandle.current().pid();
+        Options.Change change = Options.defaults().with("report=/tmp/r-%p.json,interval=5s");
+        assertEquals("/tmp/r-" + pid + ".json", change.options().report());
+        assertEquals(List.of("report=/tmp/r-" + pid + ".json", "interval=5s"), change.applied());
+        BadOptionException e = assertThrows(BadOptionException.class, () -> Options.checkChange("report=/tmp/%x"));
+        assertEquals("bad option 'report=/tmp/%x': expected a file path, where %p stands for the pid and %% for %",
+                e.getMessage());
+    }
+
+    @Test
     void intervalZeroTurnsTheSummaryOff() throws Exception {
         assertTrue(fromArgs("interval=0").interval().isZero());
     }

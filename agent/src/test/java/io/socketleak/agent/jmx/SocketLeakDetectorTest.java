@@ -6,6 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import io.socketleak.agent.budget.BudgetHistory;
 import io.socketleak.agent.config.BadOptionException;
 import io.socketleak.agent.config.Options;
 import io.socketleak.agent.config.PortRange;
@@ -72,7 +73,8 @@ class SocketLeakDetectorTest {
     }
 
     private SocketLeakDetector detector(HookStatus hooks) {
-        Reporter reporter = new Reporter(snapshots, new Readings(TCP, null, null), () -> null);
+        Reporter reporter = new Reporter(snapshots, new Readings(TCP, null, null), () -> null,
+                () -> BudgetHistory.empty(0.8));
         return new SocketLeakDetector(reporter, snapshots, hooks, "1.2.3", options);
     }
 

@@ -4,6 +4,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.junit.jupiter.api.Assertions.fail;
 
+import io.socketleak.agent.budget.BudgetHistory;
 import io.socketleak.agent.config.BadOptionException;
 import io.socketleak.agent.config.Options;
 import io.socketleak.agent.config.RunningOptions;
@@ -134,7 +135,7 @@ class CountsAddUpTest {
         awaitCollection(tracker, snapshots, expected);
 
         Reporter reporter = new Reporter(snapshots, new Readings(LINUX, null, null), () -> new Report.Health(List.of(),
-                0, null, new StackWork(0, 0, 0), List.of(), 0));
+                0, null, new StackWork(0, 0, 0), List.of(), 0), () -> BudgetHistory.empty(0.8));
         Report report = reporter.report();
         Snapshot s = report.sockets();
         Snapshot.Counters c = s.counters();

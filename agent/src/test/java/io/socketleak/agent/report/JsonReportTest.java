@@ -7,6 +7,7 @@ import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.junit.jupiter.api.Assertions.fail;
 
+import io.socketleak.agent.budget.BudgetHistory;
 import io.socketleak.agent.budget.PortBudget;
 import io.socketleak.agent.config.PortRange;
 import io.socketleak.agent.kernel.FileDescriptors;
@@ -74,7 +75,8 @@ class JsonReportTest {
     }
 
     private static Report report(Snapshot snapshot, List<Leak> stillOpen, TcpSettings tcp) {
-        return new Report(4242, TIME, snapshot, stillOpen, budgets(snapshot, tcp), FDS, tcp, null, null, HEALTHY);
+        return new Report(4242, TIME, false, snapshot, stillOpen, budgets(snapshot, tcp), FDS, tcp, null, null, HEALTHY,
+                BudgetHistory.empty(0.8));
     }
 
     private static List<PortBudget> budgets(Snapshot snapshot, TcpSettings tcp) {
@@ -131,9 +133,20 @@ class JsonReportTest {
     }
 
     @Test
+    void atExitSaysWhetherTheReportWasMadeAsTheJvmExited() {
+        Snapshot s = busyTracker();
+        Report running = report(s, List.of(), LINUX);
+        assertEquals(false, render(running).get("atExit"));
+        Report atExit = new Report(running.pid(), running.time(), true, s, running.stillOpen(), running.budgets(),
+                running.fileDescriptors(), running.tcp(), null, null, HEALTHY,
+                BudgetHistory.empty(0.8));
+        assertEquals(true, render(atExit).get("atExit"));
+    }
+
+    @Test
     void everyFieldTheSpecGuaranteesIsPresent() {
         Map<String, Object> json = render(report(busyTracker(), new Snapshots(tracker).stillOpen(), LINUX));
-        for (String name : List.of("schema", "pid", "time", "openSockets", "counters", "callSites", "leaks",
+        for (String name : List.of("schema", "pid", "time", "atExit", "openSockets", "counters", "callSites", "leaks",
                 "destinations", "fileDescriptors", "tcp")) {
             assertTrue(json.containsKey(name), () -> "missing top-level \"" + name + "\"");
         }
@@ -170,6 +183,92 @@ class JsonReportTest {
         assertInstanceOf(String.class, tcp.get("portRange"));
         assertHasNumber(tcp, "timeWaitSeconds");
         assertTrue(tcp.containsKey("twReuse"));
+    }
+
+    @Test
+    void theAdviceIsTheTextReportsWhatToDoLineForLine() throws Exception {
+        Snapshot s = busyTracker(); // a close-wait leak
+        ApplicationCode.run("com.acme.Dropper",
+                () -> tracker.opened(new Object(), address("10.0.0.8", 80), 50_000, false));
+        long deadline = System.nanoTime() + Duration.ofSeconds(5).toNanos();
+        while (s.counters().collectedUnclosed() == 0) { // and one dropped without close()
+            if (System.nanoTime() > deadline) {
+                fail("the collector did not clear the dropped socket within 5 s");
+            }
+            System.gc();
+            Thread.sleep(20);
+            s = new Snapshots(tracker).snapshot();
+        }
+        Report report = report(s, List.of(), LINUX);
+        String text = TextReport.render(report);
+        List<Object> shown = new ArrayList<>();
+        boolean inWhatToDo = false;
+        for (String line : text.split("\n", -1)) {
+            if (line.equals("What to do:")) {
+                inWhatToDo = true;
+            } else if (inWhatToDo && line.startsWith("  - ")) {
+                shown.add(line.substring(4));
+            } else if (inWhatToDo) {
+                break;
+            }
+        }
+        assertTrue(shown.size() >= 2, "a collected and a close-wait leak, a piece of advice each:\n" + text);
+        assertEquals(shown, array(render(report).get("advice")));
+    }
+
+    @Test
+    void aReportWithNothingToAdviseHasAnEmptyAdviceList() {
+        assertEquals(List.of(), array(render(report(new Snapshots(tracker).snapshot(), List.of(), LINUX))
+                .get("advice")));
+    }
+
+    // ---- history ----------------------------------------------------------------------------------
+
+    @Test
+    void theHistoryHasASeriesPerDestinationAndOneForTheDescriptorsEachFromItsStart() {
+        BudgetHistory history = new BudgetHistory();
+        long t0 = TIME.getEpochSecond();
+        for (int s = 0; s < 3; s++) {
+            history.second((t0 + s) * 1000 + 250);
+            history.destination("127.0.0.1:5432", 3 + s, 10L * s, 3 + 11L * s, 28_232);
+            history.fileDescriptors(41 + s, 20_000);
+        }
+        history.second((t0 + 3) * 1000);
+        history.destination("10.0.0.5:443", 1, 0, 1, 28_232); // a newcomer: a second's sample
+        Snapshot s = busyTracker();
+        Report plain = report(s, List.of(), LINUX);
+        Report report = new Report(plain.pid(), plain.time(), false, s, List.of(), plain.budgets(),
+                plain.fileDescriptors(), plain.tcp(), null, null, HEALTHY, history.view(0.75));
+        Map<String, Object> json = object(render(report).get("history"));
+        assertEquals(1L, json.get("stepSeconds"));
+        assertEquals(0.75, json.get("warnAt"));
+        Map<String, Object> fds = object(json.get("fileDescriptors"));
+        assertEquals(20_000L, fds.get("max"));
+        assertEquals("2026-11-22T10:00:00Z", fds.get("start"));
+        assertEquals(List.of(41L, 42L, 43L), fds.get("open"));
+        List<Object> destinations = array(json.get("destinations"));
+        assertEquals(2, destinations.size());
+        Map<String, Object> busiest = object(destinations.get(0));
+        assertEquals("127.0.0.1:5432", busiest.get("remote"));
+        assertEquals(28_232L, busiest.get("portCapacity"));
+        assertEquals("2026-11-22T10:00:00Z", busiest.get("start"));
+        assertEquals(List.of(3L, 4L, 5L), busiest.get("open"));
+        assertEquals(List.of(0L, 10L, 20L), busiest.get("timeWait"));
+        Map<String, Object> newcomer = object(destinations.get(1));
+        assertEquals("2026-11-22T10:00:03Z", newcomer.get("start"));
+        assertEquals(List.of(1L), newcomer.get("open"));
+        assertEquals(List.of(0L), newcomer.get("timeWait"));
+        assertEquals(List.of("remote", "portCapacity", "start", "open", "timeWait"), List.copyOf(newcomer.keySet()));
+    }
+
+    @Test
+    void aHistoryWithoutSamplesIsStillThereWithNoDescriptorsAndNoDestinations() {
+        Map<String, Object> json = object(render(report(busyTracker(), List.of(), LINUX)).get("history"));
+        assertEquals(1L, json.get("stepSeconds"));
+        assertEquals(0.8, json.get("warnAt"));
+        assertTrue(json.containsKey("fileDescriptors"));
+        assertNull(json.get("fileDescriptors"));
+        assertEquals(List.of(), json.get("destinations"));
     }
 
     // ---- counters ---------------------------------------------------------------------------------
@@ -333,7 +432,8 @@ class JsonReportTest {
         Report.Health health = new Report.Health(List.of("connect \"x\": not found\\here"), 1, "boom\n\tat a.B",
                 new StackWork(3, 7, 0), List.of("OkHttp call run: okhttp3.X.run(): installed"), 2);
         Snapshot snapshot = new Snapshots(tracker).snapshot();
-        Report report = new Report(1, TIME, snapshot, List.of(), budgets(snapshot, LINUX), FDS, LINUX, null, null, health);
+        Report report = new Report(1, TIME, false, snapshot, List.of(), budgets(snapshot, LINUX), FDS, LINUX, null, null, health,
+                BudgetHistory.empty(0.8));
         Map<String, Object> json = JsonReader.parseObject(JsonReport.render(report));
         Map<String, Object> leak = object(array(json.get("leaks")).get(0));
         assertEquals(threadName, leak.get("thread"));

@@ -4,6 +4,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import io.socketleak.agent.budget.BudgetHistory;
 import io.socketleak.agent.budget.PortBudget;
 import io.socketleak.agent.config.PortRange;
 import io.socketleak.agent.kernel.FileDescriptors;
@@ -65,8 +66,8 @@ class TextReportTest {
         for (Snapshot.DestinationStats d : s.destinations()) {
             budgets.add(PortBudget.of(d, tcp, null, Set.of(40_123)));
         }
-        return new Report(1, Instant.EPOCH, s, stillOpen, budgets, new FileDescriptors(10, 1000), tcp, null, null,
-                HEALTHY);
+        return new Report(1, Instant.EPOCH, false, s, stillOpen, budgets, new FileDescriptors(10, 1000), tcp, null, null,
+                HEALTHY, BudgetHistory.empty(0.8));
     }
 
     @Test

@@ -5,6 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 import io.socketleak.agent.report.AgentLog;
 
+import io.socketleak.agent.budget.BudgetHistory;
 import io.socketleak.agent.budget.PortBudget;
 import io.socketleak.agent.config.PortRange;
 import io.socketleak.agent.kernel.FileDescriptors;
@@ -116,6 +117,35 @@ class BudgetWatchTest {
         assertTrue(warning.contains(BLAME + " (60 active closes)"), warning);
         assertTrue(warning.contains("com.acme.Poller.poll(Poller.java:7) (30 active closes)"), warning);
         assertTrue(warning.indexOf(BLAME) < warning.indexOf("com.acme.Poller"), warning);
+    }
+
+    // ---- the history ----------------------------------------------------------------------------
+
+    @Test
+    void eachCheckIsASampleOfTheHistoryWithTheBudgetItComputed() {
+        assertEquals(List.of(), watch.get().destinations(), "no sample before the first check");
+        assertEquals(0.8, watch.get().warnAt());
+        Object held = new Object();
+        tracker.opened(held, REMOTE, 39_999, false);
+        for (int i = 0; i < 7; i++) {
+            activeClose(REMOTE);
+        }
+        watch.check(HUNDRED_PORTS, null, new FileDescriptors(41, 20_000));
+        BudgetHistory.View view = watch.get();
+        assertEquals(1, view.destinations().size());
+        BudgetHistory.Destination d = view.destinations().get(0);
+        PortBudget budget = PortBudget.of(tracker.budgetAlarms().destinationStats().get(0), HUNDRED_PORTS, null,
+                Set.of());
+        assertEquals("10.0.0.5:443", d.remote());
+        assertEquals(1, d.samples());
+        assertEquals(1, d.open(0));
+        assertEquals(budget.timeWaitHolding(), d.timeWait(0));
+        assertEquals(7, d.timeWait(0));
+        assertEquals(100, d.portCapacity());
+        assertEquals(41, view.fileDescriptors().open(0));
+        assertEquals(20_000, view.fileDescriptors().max());
+        watch.warnAt(0.9);
+        assertEquals(0.9, watch.get().warnAt(), "the warning level of now");
     }
 
     // ---- arming the tracker -------------------------------------------------------------------
