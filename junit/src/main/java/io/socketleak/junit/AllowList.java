@@ -1,5 +1,6 @@
 package io.socketleak.junit;
 
+import io.socketleak.protocol.FramePrefixes;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
@@ -64,33 +65,20 @@ final class AllowList {
 
     /** The entry that allows this socket: one of its frames starts with the entry's prefix. */
     Optional<Entry> allowing(Finding finding) {
-        for (String frame : finding.frames()) {
-            String code = withoutModule(frame);
-            for (Entry entry : entries) {
-                if (code.startsWith(entry.prefix())) {
-                    return Optional.of(entry);
-                }
-            }
+        List<String> prefixes = new ArrayList<>(entries.size());
+        for (Entry entry : entries) {
+            prefixes.add(entry.prefix());
         }
-        return Optional.empty();
+        int match = FramePrefixes.firstMatch(finding.frames(), prefixes);
+        return match < 0 ? Optional.empty() : Optional.of(entries.get(match));
     }
 
     boolean allows(Finding finding) {
         return allowing(finding).isPresent();
     }
 
-    /**
-     * A frame as the user would write it: {@code StackTraceElement} text may start with a class
-     * loader and module, {@code app//com.acme.Pool.get(Pool.java:3)} or {@code java.base/java.net...};
-     * a hidden class keeps its own slash, {@code java.lang.invoke.LambdaForm$DMH/0x0000000801004800}.
-     */
+    /** See {@link FramePrefixes#withoutModule}: the matching is the Maven plugin's too. */
     static String withoutModule(String frame) {
-        int paren = frame.indexOf('(');
-        int end = paren < 0 ? frame.length() : paren;
-        int slash = frame.lastIndexOf('/', end);
-        if (slash >= 0 && frame.startsWith("0x", slash + 1)) {
-            slash = frame.lastIndexOf('/', slash - 1);
-        }
-        return slash < 0 ? frame : frame.substring(slash + 1);
+        return FramePrefixes.withoutModule(frame);
     }
 }

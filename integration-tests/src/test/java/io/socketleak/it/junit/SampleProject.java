@@ -12,9 +12,10 @@ import java.util.regex.Pattern;
 import java.util.stream.Stream;
 
 /**
- * The sample user project (test resource {@code sample-project}): it depends on the agent and the
- * extension as released artifacts, so it builds against the copies installed in the local Maven
- * repository. Those must be the ones this build made, or the test would check yesterday's code.
+ * The sample user projects (test resources {@code sample-project}, with the JUnit extension, and
+ * {@code sample-plugin-project}, with the Maven plugin): they use the agent, the extension and the
+ * plugin as released artifacts, so they build against the copies installed in the local Maven
+ * repository. Those must be the ones this build made, or the tests would check yesterday's code.
  */
 final class SampleProject {
     /** The version the sample's pom.xml asks for. */
@@ -23,9 +24,19 @@ final class SampleProject {
     private SampleProject() {
     }
 
-    /** A fresh copy of the sample project in {@code target}, to build there. */
+    /** The sample that uses the JUnit extension. */
+    static final String JUNIT_SAMPLE = "sample-project";
+    /** The sample that uses the Maven plugin. */
+    static final String PLUGIN_SAMPLE = "sample-plugin-project";
+
+    /** A fresh copy of the JUnit extension's sample project in {@code target}, to build there. */
     static Path copyTo(Path target) throws IOException {
-        Path source = resource("sample-project");
+        return copyTo(JUNIT_SAMPLE, target);
+    }
+
+    /** A fresh copy of the sample project {@code name} (a test resource) in {@code target}, to build there. */
+    static Path copyTo(String name, Path target) throws IOException {
+        Path source = resource(name);
         try (Stream<Path> files = Files.walk(source)) {
             for (Path file : (Iterable<Path>) files::iterator) {
                 Path relative = source.relativize(file);
@@ -57,8 +68,8 @@ final class SampleProject {
     }
 
     /**
-     * Fails, saying what to do, unless the agent and the extension of this build are installed in
-     * the local repository the sample project will read.
+     * Fails, saying what to do, unless the agent, the extension and the plugin of this build are
+     * installed in the local repository the sample projects will read.
      */
     static void requireInstalledArtifacts() {
         Path repository = localRepository();
@@ -70,12 +81,16 @@ final class SampleProject {
                 Path.of("../junit/target/socket-leak-junit-" + VERSION + ".jar"));
         requireInstalled(base.resolve("socket-leak-protocol/" + VERSION + "/socket-leak-protocol-" + VERSION + ".jar"),
                 Path.of("../protocol/target/socket-leak-protocol-" + VERSION + ".jar"));
+        requireInstalled(base.resolve("socket-leak-html-report/" + VERSION + "/socket-leak-html-report-" + VERSION + ".jar"),
+                Path.of("../html-report/target/socket-leak-html-report-" + VERSION + ".jar"));
+        requireInstalled(base.resolve("socket-leak-maven-plugin/" + VERSION + "/socket-leak-maven-plugin-" + VERSION + ".jar"),
+                Path.of("../maven-plugin/target/socket-leak-maven-plugin-" + VERSION + ".jar"));
     }
 
     private static void requireInstalled(Path installed, Path built) {
         if (!Files.isRegularFile(installed)) {
             throw new AssertionError(installed + " is not installed: run mvn install from the project root "
-                    + "(the sample project uses the installed agent and extension)");
+                    + "(the sample projects use the installed agent, extension and plugin)");
         }
         try {
             if (built != null && Files.isRegularFile(built) && Files.mismatch(installed, built) != -1) {
