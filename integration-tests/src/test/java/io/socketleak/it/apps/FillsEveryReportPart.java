@@ -25,7 +25,8 @@ import javax.management.ObjectName;
  * once the agent is attached, it opens a listener and, to it, closes connections actively and
  * abortively (the server's ends close passively), drops two sockets without close() at one line,
  * leaves one in CLOSE_WAIT and keeps one open until exit. It waits, asking the agent's MXBean, until
- * the agent has seen all of that, prints {@code done} (or what it still waits for) and exits.
+ * the agent has seen all of that (and sampled a destination's history), prints {@code done} (or what
+ * it still waits for) and exits.
  */
 public final class FillsEveryReportPart {
     private static final InetAddress LOOPBACK = InetAddress.getLoopbackAddress();
@@ -80,7 +81,8 @@ public final class FillsEveryReportPart {
                         }
                     }
                     return false;
-                });
+                })
+                && agent.shows("a destination's history", r -> r.get("history").get("destinations").size() > 0);
         if (all) {
             System.out.println("done");
         }
