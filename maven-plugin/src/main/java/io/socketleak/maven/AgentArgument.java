@@ -35,6 +35,12 @@ final class AgentArgument {
                 throw new IllegalArgumentException("options: report is the plugin's own (each test JVM writes its JSON report to "
                         + reportDirectory + "); set reportDirectory to move it");
             }
+            if (key.equals("failOnLeak")) {
+                // The agent would halt the test JVM with status 3, which Surefire reports as a crashed
+                // fork and not as a leak; check is the build's gate, naming each line.
+                throw new IllegalArgumentException("options: failOnLeak would halt the test JVM, which Surefire reports "
+                        + "as a crashed fork; the check goal fails the build on leaks instead (see its failOn and maxLeaks)");
+            }
             if (value == null || value.isBlank()) {
                 throw new IllegalArgumentException("options: " + key + " has no value");
             }

@@ -60,6 +60,9 @@ public class CheckMojo extends AbstractMojo {
                     + "test plugin's argLine keep the property, as @{argLine}?)");
             return;
         }
+        for (String warning : CheckOutput.notWrittenAtExit(jvms)) {
+            getLog().warn(warning);
+        }
         TestLeaks leaks = TestLeaks.of(jvms, allow);
         for (String line : CheckOutput.summary(leaks, jvms.size(), directory)) {
             getLog().info(line);

@@ -59,6 +59,9 @@ public class PrepareAgentMojo extends AbstractMojo {
             if (existing == null) {
                 // So that an argLine written as "@{argLine} ..." still resolves.
                 project.getProperties().setProperty(propertyName, "");
+            } else if (session.getUserProperties().containsKey(commandLineKey(propertyName))) {
+                // An earlier module of the reactor set the command line's property: this one runs without the agent.
+                session.getUserProperties().setProperty(propertyName, existing);
             }
             return;
         }
@@ -84,16 +87,44 @@ public class PrepareAgentMojo extends AbstractMojo {
             throw new MojoExecutionException("cannot prepare " + directory + " for the test JVMs' reports: " + e, e);
         }
         String value = AgentArgument.appendTo(existing, argument);
-        project.getProperties().setProperty(propertyName, value);
+        setProperty(session.getUserProperties(), project.getProperties(), propertyName, value);
         getLog().info(propertyName + " set to " + value);
     }
 
     /** The property's value as the test plugins will see it: a -D on the command line wins, as JaCoCo reads it. */
     private String effectiveValue() {
-        Properties user = session.getUserProperties();
-        if (user.containsKey(propertyName)) {
-            return user.getProperty(propertyName);
+        return effectiveValue(session.getUserProperties(), project.getProperties(), propertyName);
+    }
+
+    /** The key under which the command line's own value is kept, once the first module has changed it. */
+    static String commandLineKey(String name) {
+        return "socketleak.commandLine." + name;
+    }
+
+    /**
+     * The value to append to: the command line's (its original, not what an earlier module of the
+     * reactor set), else the project's.
+     */
+    static String effectiveValue(Properties user, Properties project, String name) {
+        if (user.containsKey(commandLineKey(name))) {
+            return user.getProperty(commandLineKey(name));
         }
-        return project.getProperties().getProperty(propertyName);
+        if (user.containsKey(name)) {
+            return user.getProperty(name);
+        }
+        return project.getProperty(name);
+    }
+
+    /**
+     * Sets the new value in the project's properties and, when the command line gave the property
+     * ({@code -DargLine=-Xmx256m}), in the session's user properties too: Maven resolves
+     * {@code ${argLine}} from those first, and the agent would be silently dropped.
+     */
+    static void setProperty(Properties user, Properties project, String name, String value) {
+        if (user.containsKey(name)) {
+            user.putIfAbsent(commandLineKey(name), user.getProperty(name));
+            user.setProperty(name, value);
+        }
+        project.setProperty(name, value);
     }
 }

@@ -16,6 +16,12 @@ final class ReportDirectory {
     record TestJvm(String name, Path file, Map<String, Object> report) {
     }
 
+    /**
+     * The plugin's own file names ({@code socket-leak-<pid>.json}), from the one constant that names
+     * them: the directory may hold other JSON (a user's, another tool's), which is neither read nor deleted.
+     */
+    static final String REPORT_GLOB = AgentArgument.REPORT_FILE.replace("%p", "*");
+
     private ReportDirectory() {
     }
 
@@ -25,7 +31,7 @@ final class ReportDirectory {
         if (!Files.isDirectory(directory)) {
             return files;
         }
-        try (DirectoryStream<Path> json = Files.newDirectoryStream(directory, "*.json")) {
+        try (DirectoryStream<Path> json = Files.newDirectoryStream(directory, REPORT_GLOB)) {
             for (Path file : json) {
                 if (Files.isRegularFile(file)) {
                     files.add(file);

@@ -42,6 +42,9 @@ class AgentArgumentTest {
         assertTrue(assertThrows(IllegalArgumentException.class,
                 () -> AgentArgument.of(JAR, DIR, Map.of("report", "x.json"))).getMessage().contains("reportDirectory"));
         assertThrows(IllegalArgumentException.class, () -> AgentArgument.of(JAR, DIR, Map.of("interval", " ")));
+        String halt = assertThrows(IllegalArgumentException.class,
+                () -> AgentArgument.of(JAR, DIR, Map.of("failOnLeak", "true"))).getMessage();
+        assertTrue(halt.contains("failOnLeak") && halt.contains("crashed fork") && halt.contains("check"), halt);
         assertThrows(IllegalArgumentException.class, () -> AgentArgument.of(JAR, DIR, Map.of("a=b", "1")));
         assertThrows(IllegalArgumentException.class, () -> AgentArgument.of(JAR, Path.of("/a,b/target"), Map.of()));
     }

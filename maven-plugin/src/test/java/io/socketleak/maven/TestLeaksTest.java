@@ -70,4 +70,62 @@ class TestLeaksTest {
         String failure = CheckOutput.failure(leaks.counted(Set.copyOf(TestLeaks.KINDS)), 1, 0, 1, Path.of("t"));
         assertTrue(failure.startsWith("1 socket leaked in the tests:\n  collected: 1 socket at " + FETCH + "\n"), failure);
     }
+
+    @Test
+    void theAllowListIsDecidedForEachStackNotForTheLineTheyBlame() {
+        // Two stacks blame the same line of the application; only one goes through the allowed pool.
+        Allow pool = new Allow("okhttp3.ConnectionPool", "one client for the whole run");
+        String throughPool = leak("collected", FETCH, 1, POOL, FETCH);
+        String direct = leak("collected", FETCH, 2, FETCH);
+        for (List<String> order : List.of(List.of(throughPool, direct), List.of(direct, throughPool))) {
+            TestLeaks leaks = TestLeaks.of(List.of(jvm("a", "{\"leaks\": [" + order.get(0) + "]}"),
+                    jvm("b", "{\"leaks\": [" + order.get(1) + "]}")), List.of(pool));
+            assertEquals(2, leaks.callSites().size(), order.toString());
+            List<TestLeaks.CallSite> counted = leaks.counted(Set.copyOf(TestLeaks.KINDS));
+            assertEquals(2, TestLeaks.total(counted), order.toString());
+            assertEquals(List.of(FETCH), counted.get(0).frames());
+            assertEquals(Set.of(direct.equals(order.get(0)) ? "a" : "b"), counted.get(0).jvms());
+            TestLeaks.CallSite allowed = leaks.callSites().stream().filter(s -> s.allowedBy() != null).findFirst().orElseThrow();
+            assertSame(pool, allowed.allowedBy());
+            assertEquals(1, allowed.count());
+        }
+    }
+
+    @Test
+    void aCloseWaitSocketStillOpenAtExitIsOneLeakOfKindCloseWait() {
+        // The agent leaves a socket it reported as closeWait out of openAtExit[]; callSites[].open still counts it.
+        String site = "{\"blame\": \"" + FETCH + "\", \"frames\": [\"" + FETCH + "\"], \"open\": 1}";
+        TestLeaks leaks = TestLeaks.of(List.of(jvm("a", "{\"atExit\": true, \"callSites\": [" + site
+                + "], \"leaks\": [" + leak("closeWait", FETCH, 1, FETCH) + "], \"openAtExit\": []}")), List.of());
+        assertEquals(1, leaks.callSites().size());
+        assertEquals("closeWait", leaks.callSites().get(0).kind());
+        assertEquals(1, TestLeaks.total(leaks.counted(Set.copyOf(TestLeaks.KINDS))));
+    }
+
+    @Test
+    void socketsOpenAtExitComeFromTheAgentsListAndCountOnceWithItsFailOnLeak() {
+        String site = "{\"blame\": \"" + FETCH + "\", \"frames\": [\"" + FETCH + "\"], \"open\": 5}";
+        String open = "{\"kind\": \"openAtExit\", \"blame\": \"" + POOL + "\", \"frames\": [\"" + POOL + "\"]}";
+        // With failOnLeak the agent lists the same entries in leaks[] too; count absent is one socket.
+        TestLeaks leaks = TestLeaks.of(List.of(jvm("a", "{\"atExit\": true, \"callSites\": [" + site
+                + "], \"leaks\": [" + open + ", " + leak("openAtExit", FETCH, 2, FETCH) + "], \"openAtExit\": [" + open + ", "
+                + leak("openAtExit", FETCH, 2, FETCH) + "]}")), List.of());
+        assertEquals(2, leaks.callSites().size());
+        assertEquals(3, TestLeaks.total(leaks.counted(Set.of("openAtExit"))));
+        assertEquals(FETCH, leaks.callSites().get(0).blame());
+        assertEquals(1, leaks.callSites().get(1).count());
+
+        TestLeaks whileRunning = TestLeaks.of(List.of(jvm("b", "{\"atExit\": false, \"callSites\": [" + site
+                + "], \"leaks\": [], \"openAtExit\": null}")), List.of());
+        assertTrue(whileRunning.callSites().isEmpty());
+    }
+
+    @Test
+    void aReportNotWrittenAtExitIsWarnedAbout() {
+        List<String> warnings = CheckOutput.notWrittenAtExit(List.of(jvm("a", "{\"atExit\": true, \"leaks\": []}"),
+                jvm("b", "{\"atExit\": false, \"leaks\": []}"), jvm("c", "{\"leaks\": []}")));
+        assertEquals(2, warnings.size());
+        assertTrue(warnings.get(0).startsWith(Path.of("b.json") + " was not written at the test JVM's exit"), warnings.get(0));
+        assertTrue(warnings.get(1).startsWith(Path.of("c.json") + " "), warnings.get(1));
+    }
 }

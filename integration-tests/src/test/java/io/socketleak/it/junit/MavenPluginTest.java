@@ -104,11 +104,13 @@ class MavenPluginTest {
                 run.logTail());
     }
 
+    /** Also: an argLine given on the command line (which Maven resolves before the project's) keeps the agent. */
     @Test
     void maxLeaksIsTheThreshold() throws IOException, InterruptedException {
         Path project = copy("threshold");
-        MavenRun run = MavenRun.run(project, "verify", LEAKING_RUN, "-Dsocketleak.maxLeaks=1");
+        MavenRun run = MavenRun.run(project, "verify", LEAKING_RUN, "-Dsocketleak.maxLeaks=1", "-DargLine=-Xmx256m");
         assertEquals(0, run.exitCode, run.logTail());
+        assertTrue(lastLineContaining(run.log, "argLine set to").contains("-Xmx256m -javaagent:"), run.logTail());
         assertTrue(run.log.contains("[INFO]   collected: 1 socket at " + leakLine(project))
                 || run.log.contains("[INFO]   openAtExit: 1 socket at " + leakLine(project)), "the leak is still printed\n" + run.logTail());
     }
