@@ -4,6 +4,7 @@ import java.io.File;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.List;
 import java.util.Map;
 import java.util.Properties;
 import org.apache.maven.artifact.Artifact;
@@ -61,7 +62,11 @@ public class PrepareAgentMojo extends AbstractMojo {
                 project.getProperties().setProperty(propertyName, "");
             } else if (session.getUserProperties().containsKey(commandLineKey(propertyName))) {
                 // An earlier module of the reactor set the command line's property: this one runs without the agent.
-                session.getUserProperties().setProperty(propertyName, existing);
+                for (Properties properties : List.of(session.getSystemProperties(), session.getUserProperties())) {
+                    if (properties.containsKey(propertyName)) {
+                        properties.setProperty(propertyName, existing);
+                    }
+                }
             }
             return;
         }
@@ -87,13 +92,13 @@ public class PrepareAgentMojo extends AbstractMojo {
             throw new MojoExecutionException("cannot prepare " + directory + " for the test JVMs' reports: " + e, e);
         }
         String value = AgentArgument.appendTo(existing, argument);
-        setProperty(session.getUserProperties(), project.getProperties(), propertyName, value);
+        setProperty(session.getSystemProperties(), session.getUserProperties(), project.getProperties(), propertyName, value);
         getLog().info(propertyName + " set to " + value);
     }
 
     /** The property's value as the test plugins will see it: a -D on the command line wins, as JaCoCo reads it. */
     private String effectiveValue() {
-        return effectiveValue(session.getUserProperties(), project.getProperties(), propertyName);
+        return effectiveValue(session.getSystemProperties(), session.getUserProperties(), project.getProperties(), propertyName);
     }
 
     /** The key under which the command line's own value is kept, once the first module has changed it. */
@@ -103,11 +108,15 @@ public class PrepareAgentMojo extends AbstractMojo {
 
     /**
      * The value to append to: the command line's (its original, not what an earlier module of the
-     * reactor set), else the project's.
+     * reactor set), else the project's. Maven resolves {@code ${argLine}} from the session's system
+     * properties, then its user properties (a {@code -D} is in both), then the project's.
      */
-    static String effectiveValue(Properties user, Properties project, String name) {
+    static String effectiveValue(Properties system, Properties user, Properties project, String name) {
         if (user.containsKey(commandLineKey(name))) {
             return user.getProperty(commandLineKey(name));
+        }
+        if (system.containsKey(name)) {
+            return system.getProperty(name);
         }
         if (user.containsKey(name)) {
             return user.getProperty(name);
@@ -116,14 +125,18 @@ public class PrepareAgentMojo extends AbstractMojo {
     }
 
     /**
-     * Sets the new value in the project's properties and, when the command line gave the property
-     * ({@code -DargLine=-Xmx256m}), in the session's user properties too: Maven resolves
-     * {@code ${argLine}} from those first, and the agent would be silently dropped.
+     * Sets the new value in the project's properties and, when the session has the property
+     * ({@code -DargLine=-Xmx256m}), in the session's too: Maven resolves {@code ${argLine}} from those
+     * first, and the agent would be silently dropped.
      */
-    static void setProperty(Properties user, Properties project, String name, String value) {
-        if (user.containsKey(name)) {
-            user.putIfAbsent(commandLineKey(name), user.getProperty(name));
-            user.setProperty(name, value);
+    static void setProperty(Properties system, Properties user, Properties project, String name, String value) {
+        if (system.containsKey(name) || user.containsKey(name)) {
+            user.putIfAbsent(commandLineKey(name), effectiveValue(system, user, project, name));
+        }
+        for (Properties session : List.of(system, user)) {
+            if (session.containsKey(name)) {
+                session.setProperty(name, value);
+            }
         }
         project.setProperty(name, value);
     }
