@@ -271,9 +271,13 @@ final class AgentThread extends Thread {
         }
     }
 
-    private void writeReportFile(Report report) {
+    /**
+     * One writer at a time: the exit report must not be overtaken by a periodic one that began before
+     * it, nor a periodic one start after it ({@code stopped}).
+     */
+    private synchronized void writeReportFile(Report report) {
         String path = options.report();
-        if (path == null) {
+        if (path == null || (stopped && !report.atExit())) {
             return;
         }
         try {

@@ -60,12 +60,15 @@ public final class HtmlReport {
     private static void summary(StringBuilder html, List<Run> runs) {
         long leaks = 0;
         int leaking = 0;
+        Verdict.State state = Verdict.State.GOOD;
         for (Run run : runs) {
-            long n = Verdict.of(report(run)).leaks();
-            leaks += n;
-            leaking += n > 0 ? 1 : 0;
+            Verdict verdict = Verdict.of(report(run));
+            leaks += verdict.leaks();
+            leaking += verdict.leaks() > 0 ? 1 : 0;
+            // The worst run's colour: an amber run (open at exit, a filling budget) is not a green build.
+            state = verdict.state() == Verdict.State.BAD || state == Verdict.State.BAD ? Verdict.State.BAD
+                    : verdict.state() == Verdict.State.WARN ? Verdict.State.WARN : state;
         }
-        Verdict.State state = leaks > 0 ? Verdict.State.BAD : Verdict.State.GOOD;
         html.append("<div class=\"verdict ").append(state.css).append("\" data-verdict=\"").append(state.css)
                 .append("\"><p class=\"headline\"><span class=\"mark\" aria-hidden=\"true\">")
                 .append(leaks > 0 ? "!" : "\u2713").append("</span>")

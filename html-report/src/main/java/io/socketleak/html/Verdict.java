@@ -89,9 +89,17 @@ record Verdict(State state, long leaks, long openSockets, Double worstPortUse, S
             findings.add("file descriptors are " + Format.percent(descriptors) + " in use");
         }
         long openSockets = Fields.count(report, "openSockets", 0);
-        if (Fields.flag(report, "atExit") && openSockets > 0 && openAtExit == 0) {
+        // The exit report's own list (closeWait leaks left out), else, from an older agent, its open count.
+        long stillOpen = 0;
+        for (Map<String, Object> open : Fields.maps(report, "openAtExit")) {
+            stillOpen += Math.max(1, Fields.count(open, "count", 1));
+        }
+        if (!(report.get("openAtExit") instanceof List)) {
+            stillOpen = openSockets;
+        }
+        if (Fields.flag(report, "atExit") && stillOpen > 0 && openAtExit == 0) {
             warn = true;
-            findings.add(plural(openSockets, "socket was", "sockets were") + " still open at exit");
+            findings.add(plural(stillOpen, "socket was", "sockets were") + " still open at exit");
         }
         Map<String, Object> agent = Fields.map(report, "agent");
         List<String> missing = Fields.strings(agent, "missingHooks");

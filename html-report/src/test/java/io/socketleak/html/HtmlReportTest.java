@@ -72,6 +72,10 @@ class HtmlReportTest {
         String openAtExit = render(report("\"atExit\": true, \"openSockets\": 2, \"leaks\": []"));
         assertTrue(openAtExit.contains("data-verdict=\"warn\"") && openAtExit.contains("2 sockets were still open at exit")
                 && openAtExit.contains("written at the JVM's exit"), openAtExit);
+        // The exit report's own list: of the 2 open, one was a closeWait leak already.
+        String listed = render(report("\"atExit\": true, \"openSockets\": 2, \"leaks\": [],"
+                + " \"openAtExit\": [{\"kind\": \"openAtExit\", \"remote\": \"10.0.0.5:443\", \"blame\": \"a.B.c(B.java:1)\"}]"));
+        assertTrue(listed.contains("data-verdict=\"warn\"") && listed.contains("1 socket was still open at exit"), listed);
         String agentTrouble = render(report("\"leaks\": [], \"agent\": {\"missingHooks\": [\"NioSocketImpl.close\"]}"));
         assertTrue(agentTrouble.contains("data-verdict=\"warn\"") && agentTrouble.contains("<code>NioSocketImpl.close</code>"),
                 agentTrouble);
@@ -271,6 +275,12 @@ class HtmlReportTest {
         assertTrue(page.indexOf("class=\"sortable runs\"") < page.indexOf("id=\"run-1\""), "the summary comes first");
         assertTrue(page.contains("<section class=\"run\" id=\"run-2\"><h2>TEST-b.json</h2>"), page);
         assertTrue(page.contains("2 socket leaks found in 1 JVM of 2"), page);
+
+        String amber = report("\"atExit\": true, \"openSockets\": 1, \"leaks\": []");
+        String withAmber = HtmlReport.render("Tests", List.of(new HtmlReport.Run("TEST-b.json", JsonReader.parseObject(clean)),
+                new HtmlReport.Run("TEST-c.json", JsonReader.parseObject(amber))));
+        assertTrue(section(withAmber, "<div class=\"verdict", "</div>").contains("data-verdict=\"warn\""),
+                "no leak, but a JVM that needs a look: the summary is amber, not green");
 
         String single = HtmlReport.render("One", List.of(new HtmlReport.Run("pid 1", one)));
         assertFalse(single.contains("sortable runs"), "one run: no summary");

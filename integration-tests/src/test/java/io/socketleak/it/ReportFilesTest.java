@@ -79,8 +79,9 @@ class ReportFilesTest {
             assertNotNull(churn, "the churned destination in the history: " + history);
             int samples = churn.get("open").size();
             assertEquals(samples, churn.get("timeWait").size());
-            // From its first connection, a second or less after "ready", to the exit: a sample a second.
-            assertTrue(samples >= elapsed - 2 && samples <= elapsed + 1,
+            // From its first connection, a second or less after "ready", to the exit: a sample a second
+            // (and "ready" reaches this test a moment after the child said it: up to a second more).
+            assertTrue(samples >= elapsed - 2 && samples <= elapsed + 2,
                     samples + " samples over " + elapsed + " s: " + churn);
             int mostTimeWait = 0;
             for (JsonNode n : churn.get("timeWait")) {

@@ -7,6 +7,7 @@ import io.socketleak.agent.tracking.Leak;
 import io.socketleak.agent.tracking.Scope;
 import io.socketleak.agent.tracking.Snapshot;
 import io.socketleak.protocol.AgentProtocol.ScopeJson;
+import java.util.List;
 
 /** The machine-readable report. Field names are part of the product's contract (schema 1). */
 public final class JsonReport {
@@ -110,23 +111,12 @@ public final class JsonReport {
                     .endObject();
         }
         json.endArray();
-        json.name("leaks").beginArray();
-        for (Leak leak : report.allLeaks()) {
-            json.beginObject()
-                    .field("kind", leak.kind().jsonName())
-                    .field("remote", leak.remote())
-                    .field("ageMillis", leak.ageMillis());
-            if (leak.count() != 1) {
-                json.field("count", leak.count());
-            }
-            json.field("thread", leak.thread())
-                    .field("blame", leak.site().blame())
-                    .field("applicationLine", leak.site().applicationLine())
-                    .field("origin", leak.site().origin())
-                    .strings("frames", leak.site().frames())
-                    .endObject();
+        leaks(json.name("leaks"), report.allLeaks());
+        if (report.openAtExit() == null) {
+            json.name("openAtExit").nullValue();
+        } else {
+            leaks(json.name("openAtExit"), report.openAtExit());
         }
-        json.endArray();
         json.name("destinations").beginArray();
         for (int i = 0; i < s.destinations().size(); i++) {
             Snapshot.DestinationStats d = s.destinations().get(i);
@@ -259,5 +249,25 @@ public final class JsonReport {
             json.endArray().endObject();
         }
         json.endArray().endObject();
+    }
+
+    private static void leaks(Json json, List<Leak> leaks) {
+        json.beginArray();
+        for (Leak leak : leaks) {
+            json.beginObject()
+                    .field("kind", leak.kind().jsonName())
+                    .field("remote", leak.remote())
+                    .field("ageMillis", leak.ageMillis());
+            if (leak.count() != 1) {
+                json.field("count", leak.count());
+            }
+            json.field("thread", leak.thread())
+                    .field("blame", leak.site().blame())
+                    .field("applicationLine", leak.site().applicationLine())
+                    .field("origin", leak.site().origin())
+                    .strings("frames", leak.site().frames())
+                    .endObject();
+        }
+        json.endArray();
     }
 }

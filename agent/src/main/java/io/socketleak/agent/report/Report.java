@@ -23,11 +23,13 @@ import java.util.List;
  * @param socketsBeforeHooks sockets open before the hooks went in and still open (no stack; the JSON's
  *                  {@code openedBeforeAttach}); null when none could have come before the hooks
  * @param history   the budgets over the last 15 minutes, a sample a second
+ * @param openAtExit sockets still open as the JVM exits, by call site (those already a {@code closeWait}
+ *                  leak left out: one leak is one leak); null except in the exit report
  */
 public record Report(long pid, Instant time, boolean atExit, Snapshot sockets, List<Leak> stillOpen, List<PortBudget> budgets,
                      FileDescriptors fileDescriptors, TcpSettings tcp, KernelReading kernel,
                      List<SocketsBeforeHooks.Socket> socketsBeforeHooks, Health health,
-                     BudgetHistory.View history) {
+                     BudgetHistory.View history, List<Leak> openAtExit) {
 
     /** When and how the kernel's table was last read: its size and the time the read took. */
     public record KernelReading(long connections, double scanMillis, long ageMillis) {

@@ -22,6 +22,7 @@ import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Set;
+import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.Supplier;
 
 /** Builds reports from the tracker and the system's readings, and writes them where the options say. */
@@ -42,11 +43,11 @@ public final class Reporter {
 
     /** A report that opens no file: for the moment the process has run out of descriptors. */
     public Report reportFromMemory() {
-        return build(List.of(), readings.lastFileDescriptors(), readings.lastSocketsBeforeHooks(), false);
+        return build(List.of(), readings.lastFileDescriptors(), readings.lastSocketsBeforeHooks(), null);
     }
 
     public Report report() {
-        return build(List.of(), readings.readFileDescriptors(), readings.refreshSocketsBeforeHooks(), false);
+        return build(List.of(), readings.readFileDescriptors(), readings.refreshSocketsBeforeHooks(), null);
     }
 
     /**
@@ -55,20 +56,22 @@ public final class Reporter {
      * @param stillOpenAsLeaks whether the sockets still open count as leaks too ({@code failOnLeak})
      */
     public Report exitReport(boolean stillOpenAsLeaks) {
-        return build(stillOpenAsLeaks ? snapshots.stillOpen() : List.of(), readings.readFileDescriptors(),
-                readings.refreshSocketsBeforeHooks(), true);
+        List<Leak> open = snapshots.stillOpen();
+        return build(stillOpenAsLeaks ? open : List.of(), readings.readFileDescriptors(),
+                readings.refreshSocketsBeforeHooks(), open);
     }
 
+    /** @param openAtExit the sockets still open at exit, or null for a report made while running */
     private Report build(List<Leak> stillOpen, FileDescriptors fds, List<SocketsBeforeHooks.Socket> before,
-                         boolean atExit) {
+                         List<Leak> openAtExit) {
         Snapshot snapshot = snapshots.snapshot();
         TcpSettings settings = readings.tcpSettings();
         KernelTcpTable.View view = readings.kernelView();
         List<PortBudget> budgets = budgets(snapshot.destinations(), settings, view);
         Report.KernelReading reading = view == null ? null : new Report.KernelReading(view.lines(),
                 view.scanNanos() / 1e6, System.currentTimeMillis() - view.takenAtMillis());
-        return new Report(pid, Instant.now(), atExit, snapshot, stillOpen, budgets, fds, settings, reading, before,
-                health.get(), history.get());
+        return new Report(pid, Instant.now(), openAtExit != null, snapshot, stillOpen, budgets, fds, settings, reading,
+                before, health.get(), history.get(), openAtExit);
     }
 
     /** The fullest destination's port budget, 0 to 1, without building a report. */
@@ -104,21 +107,31 @@ public final class Reporter {
      * report. Atomically (a reader never sees half a file), readable by the owner only where the file
      * system allows it: a report names hosts, ports and code.
      */
+    private static final AtomicLong WRITES = new AtomicLong();
+
     public static void write(Report report, Path file) throws IOException {
         String text = isHtml(file.toString()) ? HtmlPage.of(report) : JsonReport.render(report) + "\n";
         Path dir = file.toAbsolutePath().getParent();
         if (dir != null) {
             Files.createDirectories(dir);
         }
-        Path tmp = file.resolveSibling(file.getFileName() + ".tmp");
+        // A temporary file of its own for each write, so that two writers can never move each other's
+        // (not Files.createTempFile: its SecureRandom would cost a short JVM's exit tens of milliseconds).
+        Path tmp = file.resolveSibling(file.getFileName() + "." + ProcFiles.pid() + "-" + WRITES.incrementAndGet()
+                + ".tmp");
         Files.deleteIfExists(tmp);
         try {
             Files.createFile(tmp, PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rw-------")));
         } catch (UnsupportedOperationException e) {
             Files.createFile(tmp);
         }
-        Files.writeString(tmp, text, StandardCharsets.UTF_8,
-                StandardOpenOption.TRUNCATE_EXISTING);
-        Files.move(tmp, file, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
+        try {
+            // getBytes, not writeString: a lone surrogate (a thread name cut in two) becomes '?' instead
+            // of failing the whole write.
+            Files.write(tmp, text.getBytes(StandardCharsets.UTF_8), StandardOpenOption.TRUNCATE_EXISTING);
+            Files.move(tmp, file, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
+        } finally {
+            Files.deleteIfExists(tmp);
+        }
     }
 }

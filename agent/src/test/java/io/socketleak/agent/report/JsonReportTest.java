@@ -76,7 +76,7 @@ class JsonReportTest {
 
     private static Report report(Snapshot snapshot, List<Leak> stillOpen, TcpSettings tcp) {
         return new Report(4242, TIME, false, snapshot, stillOpen, budgets(snapshot, tcp), FDS, tcp, null, null, HEALTHY,
-                BudgetHistory.empty(0.8));
+                BudgetHistory.empty(0.8), null);
     }
 
     private static List<PortBudget> budgets(Snapshot snapshot, TcpSettings tcp) {
@@ -133,14 +133,27 @@ class JsonReportTest {
     }
 
     @Test
-    void atExitSaysWhetherTheReportWasMadeAsTheJvmExited() {
+    void atExitSaysWhetherTheReportWasMadeAsTheJvmExitedAndListsWhatWasStillOpen() {
         Snapshot s = busyTracker();
         Report running = report(s, List.of(), LINUX);
         assertEquals(false, render(running).get("atExit"));
+        assertNull(render(running).get("openAtExit"), "only the exit report knows what was open at exit");
         Report atExit = new Report(running.pid(), running.time(), true, s, running.stillOpen(), running.budgets(),
                 running.fileDescriptors(), running.tcp(), null, null, HEALTHY,
-                BudgetHistory.empty(0.8));
-        assertEquals(true, render(atExit).get("atExit"));
+                BudgetHistory.empty(0.8), new Snapshots(tracker).stillOpen());
+        Map<String, Object> json = render(atExit);
+        assertEquals(true, json.get("atExit"));
+        // Two sockets open: one merely open, one a closeWait leak already, which is not counted again.
+        List<Object> open = array(json.get("openAtExit"));
+        assertEquals(1, open.size(), open.toString());
+        Map<String, Object> entry = object(open.get(0));
+        assertEquals("openAtExit", entry.get("kind"));
+        assertFalse(entry.containsKey("count"), "one socket");
+        assertEquals("10.0.0.5:443", entry.get("remote"));
+        assertTrue(((String) entry.get("blame")).startsWith("com.acme.Client."), entry.toString());
+        assertEquals(1, array(json.get("leaks")).stream().filter(l -> "closeWait".equals(object(l).get("kind"))).count());
+        assertEquals(0, array(json.get("leaks")).stream().filter(l -> "openAtExit".equals(object(l).get("kind"))).count(),
+                "without failOnLeak they are not leaks");
     }
 
     @Test
@@ -238,7 +251,7 @@ class JsonReportTest {
         Snapshot s = busyTracker();
         Report plain = report(s, List.of(), LINUX);
         Report report = new Report(plain.pid(), plain.time(), false, s, List.of(), plain.budgets(),
-                plain.fileDescriptors(), plain.tcp(), null, null, HEALTHY, history.view(0.75));
+                plain.fileDescriptors(), plain.tcp(), null, null, HEALTHY, history.view(0.75), null);
         Map<String, Object> json = object(render(report).get("history"));
         assertEquals(1L, json.get("stepSeconds"));
         assertEquals(0.75, json.get("warnAt"));
@@ -433,7 +446,7 @@ class JsonReportTest {
                 new StackWork(3, 7, 0), List.of("OkHttp call run: okhttp3.X.run(): installed"), 2);
         Snapshot snapshot = new Snapshots(tracker).snapshot();
         Report report = new Report(1, TIME, false, snapshot, List.of(), budgets(snapshot, LINUX), FDS, LINUX, null, null, health,
-                BudgetHistory.empty(0.8));
+                BudgetHistory.empty(0.8), null);
         Map<String, Object> json = JsonReader.parseObject(JsonReport.render(report));
         Map<String, Object> leak = object(array(json.get("leaks")).get(0));
         assertEquals(threadName, leak.get("thread"));

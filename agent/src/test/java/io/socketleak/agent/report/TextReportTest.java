@@ -67,7 +67,7 @@ class TextReportTest {
             budgets.add(PortBudget.of(d, tcp, null, Set.of(40_123)));
         }
         return new Report(1, Instant.EPOCH, false, s, stillOpen, budgets, new FileDescriptors(10, 1000), tcp, null, null,
-                HEALTHY, BudgetHistory.empty(0.8));
+                HEALTHY, BudgetHistory.empty(0.8), null);
     }
 
     @Test
