@@ -76,6 +76,8 @@ class HtmlReportTest {
         String listed = render(report("\"atExit\": true, \"openSockets\": 2, \"leaks\": [],"
                 + " \"openAtExit\": [{\"kind\": \"openAtExit\", \"remote\": \"10.0.0.5:443\", \"blame\": \"a.B.c(B.java:1)\"}]"));
         assertTrue(listed.contains("data-verdict=\"warn\"") && listed.contains("1 socket was still open at exit"), listed);
+        assertTrue(section(listed, "Still open as the JVM exited", "</details>").contains("a.B.c(B.java:1)"),
+                "the sockets open at exit are shown with their line: " + listed);
         String agentTrouble = render(report("\"leaks\": [], \"agent\": {\"missingHooks\": [\"NioSocketImpl.close\"]}"));
         assertTrue(agentTrouble.contains("data-verdict=\"warn\"") && agentTrouble.contains("<code>NioSocketImpl.close</code>"),
                 agentTrouble);
@@ -255,6 +257,18 @@ class HtmlReportTest {
             }
         }
         assertTrue(variants > 400, "the fixture has many fields: " + variants);
+    }
+
+    @Test
+    void theLeaksShownAreBoundedAndThePageSaysHowManyMoreTheJsonHas() {
+        StringBuilder leaks = new StringBuilder();
+        for (int i = 0; i < 502; i++) {
+            leaks.append(i == 0 ? "" : ", ").append("{\"kind\": \"collected\", \"blame\": \"a.B.m").append(i)
+                    .append("(B.java:1)\", \"frames\": [\"a.B.m").append(i).append("(B.java:1)\"]}");
+        }
+        String page = render(report("\"leaks\": [" + leaks + "]"));
+        assertEquals(500, sections(page, "<details class=\"leak\"", "</details>").size());
+        assertTrue(page.contains("2 more leaks are in the JSON report."), "the rest is counted, not dropped silently");
     }
 
     @Test
