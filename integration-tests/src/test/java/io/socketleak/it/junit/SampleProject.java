@@ -34,9 +34,17 @@ final class SampleProject {
         return copyTo(JUNIT_SAMPLE, target);
     }
 
+    /** What both samples' tests use (a loopback server), kept once, copied into each. */
+    private static final String COMMON = "sample-common";
+
     /** A fresh copy of the sample project {@code name} (a test resource) in {@code target}, to build there. */
     static Path copyTo(String name, Path target) throws IOException {
-        Path source = resource(name);
+        copy(resource(name), target);
+        copy(resource(COMMON), target);
+        return target;
+    }
+
+    private static void copy(Path source, Path target) throws IOException {
         try (Stream<Path> files = Files.walk(source)) {
             for (Path file : (Iterable<Path>) files::iterator) {
                 Path relative = source.relativize(file);
@@ -51,7 +59,6 @@ final class SampleProject {
                 }
             }
         }
-        return target;
     }
 
     /** The 1-based line of the sample's source file that contains {@code marker}. */
