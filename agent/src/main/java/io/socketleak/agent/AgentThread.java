@@ -77,6 +77,7 @@ final class AgentThread extends Thread {
     private final AgentLog log;
     private final KernelTcpTable kernel = KernelTcpTable.available() ? new KernelTcpTable() : null;
     private volatile boolean stopped;
+    private final Object reportFileLock = new Object();
     private boolean gaugeRegistered;
     private final java.util.List<Runnable> atStart = new java.util.ArrayList<>();
     private long exhaustionsSeen;
@@ -275,16 +276,19 @@ final class AgentThread extends Thread {
      * One writer at a time: the exit report must not be overtaken by a periodic one that began before
      * it, nor a periodic one start after it ({@code stopped}).
      */
-    private synchronized void writeReportFile(Report report) {
-        String path = options.report();
-        if (path == null || (stopped && !report.atExit())) {
-            return;
-        }
-        try {
-            Reporter.write(report, Path.of(path));
-        } catch (Exception | LinkageError | StackOverflowError e) {
-            // The page's drawing included: whatever fails, one line, and the application runs on.
-            log.warn("cannot write report to " + path + ": " + e);
+    private void writeReportFile(Report report) {
+        // A lock of its own: a Thread's monitor is the JVM's too (join, exit).
+        synchronized (reportFileLock) {
+            String path = options.report();
+            if (path == null || (stopped && !report.atExit())) {
+                return;
+            }
+            try {
+                Reporter.write(report, Path.of(path));
+            } catch (Exception | LinkageError | StackOverflowError e) {
+                // The page's drawing included: whatever fails, one line, and the application runs on.
+                log.warn("cannot write report to " + path + ": " + e);
+            }
         }
     }
 }

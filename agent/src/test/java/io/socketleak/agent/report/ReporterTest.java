@@ -49,6 +49,55 @@ class ReporterTest {
     Path dir;
 
     @Test
+    void twoWritersOfOneFileNeverSpoilEachOthersWrite() throws Exception {
+        oneLeftOpen();
+        Report running = reporter.report();
+        Report atExit = reporter.exitReport(false);
+        Path file = dir.resolve("r.json");
+        List<Throwable> failures = java.util.Collections.synchronizedList(new java.util.ArrayList<>());
+        List<Thread> writers = List.of(running, atExit).stream().map(report -> new Thread(() -> {
+            for (int i = 0; i < 200; i++) {
+                try {
+                    Reporter.write(report, file);
+                } catch (Throwable t) {
+                    failures.add(t);
+                }
+            }
+        })).toList();
+        writers.forEach(Thread::start);
+        for (Thread writer : writers) {
+            writer.join();
+        }
+        assertEquals(List.of(), failures, "each write has a temporary file of its own");
+        JsonReader.parseObject(Files.readString(file, StandardCharsets.UTF_8)); // whole, one of the two
+        try (Stream<Path> left = Files.list(dir)) {
+            assertEquals(List.of(file), left.toList(), "no temporary file left behind");
+        }
+    }
+
+    @Test
+    void aLoneSurrogateInAThreadNameIsWrittenAsAQuestionMark() throws Exception {
+        Thread opener = new Thread(this::openOneQuietly, "half a pair \uD83D");
+        opener.start();
+        opener.join();
+        Path file = dir.resolve("r.json");
+        Reporter.write(reporter.report(), file);
+        assertTrue(Files.readString(file, StandardCharsets.UTF_8).contains("half a pair ?"));
+    }
+
+    /** A socket the peer closed and this side keeps: a closeWait leak, which names its thread. */
+    private void openOneQuietly() {
+        InetSocketAddress remote = new InetSocketAddress(InetAddress.getLoopbackAddress(), 5432);
+        Object socket = new Object();
+        kept.add(socket);
+        ApplicationCode.run("com.acme.Client", () -> tracker.opened(socket, remote, 50_000, false));
+        tracker.endOfStream(socket);
+        tracker.process();
+    }
+
+    private final List<Object> kept = new java.util.ArrayList<>();
+
+    @Test
     void aReportPathEndingInHtmlInAnyCaseGetsThePageAndAnyOtherTheJson() throws Exception {
         oneLeftOpen();
         Report report = reporter.report();
